@@ -1,0 +1,2 @@
+import importlib.metadata
+__version__ = importlib.metadata.version("tolldrift")
