@@ -51,7 +51,6 @@ GROUPS = ("all", "civilians", "state_forces", "armed_group", "other")
 SCOPES = ("event_total", "event_part", "background")
 VAGUE = ("dozens", "scores", "hundreds", "thousands", "millions")
 FORMATS = ("txt", "html", "jsonl")
-HOWS = ("manifest", "metadata", "text", "filename", "none")
 DATETIME = pl.Datetime("us")
 
 _ARTICLE = Column("article", pl.String, "Article id: the raw file's name without extension "
@@ -68,8 +67,9 @@ _IS_HEADLINE = Column("is_headline", pl.Boolean, "The sentence is a headline or 
 
 
 def _how(what: str) -> Column:
-    return Column(f"{what}_how", pl.String, f"How `{what}` was found.", nullable=False,
-                  allowed=HOWS)
+    return Column(f"{what}_how", pl.String, f"How `{what}` was found: `manifest` (articles.csv), "
+                  "`metadata` (HTML or JSONL fields), `text:<rule>` (a rule of "
+                  "rules/metadata.yaml matched the text), or `none`.", nullable=False)
 
 
 ARTICLES = Table(

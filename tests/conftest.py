@@ -1,0 +1,29 @@
+"""Shared fixtures."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_SET = ROOT / "data" / "raw" / "syria-coast-2025-03"
+TINY_SET = ROOT / "data" / "raw" / "valmora-quake-2024-05"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file below `folder`, to show raw files are left untouched."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def seed_set() -> Path:
+    return SEED_SET
+
+
+@pytest.fixture(scope="session")
+def tiny_set() -> Path:
+    return TINY_SET

@@ -1,0 +1,598 @@
+"""Reading one article set: raw files -> articles, sentences, removed lines, skips.
+
+Raw files are only ever read. A problem that stops the whole set (no such set, an
+empty folder, a malformed manifest) raises `IngestError` naming the file and the
+reason; a problem with one file (empty, binary, undecodable, duplicate id) skips
+that file and is recorded in the `skips` table shown in the ingest report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from tolldrift import schema
+from tolldrift.lexicon import RuleError, compile_pattern, load_rules, rules_path
+from tolldrift.text import has_final_punctuation, lines, split_sentences, word_count
+
+NUL = b"\x00"
+ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+RESERVED_FILES = {"articles.csv", "gold.jsonl"}
+MANIFEST = "articles.csv"
+MANIFEST_COLUMNS = ("article", "outlet", "author", "published", "url", "title")
+SET_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,80}$")
+JSONL_TEXT_FIELDS = ("text", "body", "content", "article_text")
+JSONL_FIELDS = {
+    "article": ("article", "id", "article_id"),
+    "outlet": ("outlet", "source", "site", "sitename", "publisher"),
+    "author": ("author", "authors", "byline"),
+    "published": ("published", "published_at", "date", "datetime", "pubdate"),
+    "url": ("url", "link"),
+    "title": ("title", "headline"),
+}
+
+
+class IngestError(ValueError):
+    """The set cannot be read; the message names the file and the reason."""
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class MetadataRules:
+    prefix: tuple[tuple[str, re.Pattern], ...]
+    line: tuple[tuple[str, re.Pattern], ...]
+    anywhere: tuple[tuple[str, re.Pattern], ...]
+    title_max_words: int
+    site_suffix: re.Pattern
+    aliases: dict[str, str]
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    rules: tuple[tuple[str, re.Pattern], ...]
+
+    def match(self, line: str) -> str | None:
+        for name, pattern in self.rules:
+            if pattern.fullmatch(line.strip()):
+                return name
+        return None
+
+
+def _pattern_section(data: dict, key: str, file: Path, flags: int = 0):
+    section = data.get(key)
+    if not isinstance(section, dict) or not section:
+        raise RuleError(file, key, "must be a non-empty mapping of rule name to pattern")
+    out = []
+    for name, pattern in section.items():
+        if not isinstance(pattern, str):
+            raise RuleError(file, f"{key}.{name}", "pattern must be a string")
+        out.append((str(name), compile_pattern(pattern, file, f"{key}.{name}", flags)))
+    return tuple(out)
+
+
+@cache
+def metadata_rules() -> MetadataRules:
+    file = rules_path("metadata.yaml")
+    data = load_rules(file, required=("prefix", "line", "anywhere", "title", "aliases"))
+    title = data["title"]
+    if not isinstance(title, dict) or not isinstance(title.get("max_words"), int):
+        raise RuleError(file, "title.max_words", "must be an integer")
+    if not isinstance(title.get("site_suffix"), str):
+        raise RuleError(file, "title.site_suffix", "must be a pattern string")
+    aliases = data["aliases"]
+    if not isinstance(aliases, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()
+    ):
+        raise RuleError(file, "aliases", "must map names to names")
+    return MetadataRules(
+        prefix=_pattern_section(data, "prefix", file),
+        line=_pattern_section(data, "line", file),
+        anywhere=_pattern_section(data, "anywhere", file),
+        title_max_words=title["max_words"],
+        site_suffix=compile_pattern(title["site_suffix"], file, "title.site_suffix"),
+        aliases={k.casefold(): v for k, v in aliases.items()},
+    )
+
+
+@cache
+def boilerplate_rules() -> BoilerplateRules:
+    file = rules_path("boilerplate.yaml")
+    data = load_rules(file, required=("rules",))
+    return BoilerplateRules(_pattern_section(data, "rules", file, re.IGNORECASE))
+
+
+def normalise_outlet(name: str | None) -> str | None:
+    if name is None:
+        return None
+    name = re.sub(r"\s+", " ", name).strip(" .,;:-–—")
+    if not name:
+        return None
+    return metadata_rules().aliases.get(name.casefold(), name)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+@dataclass(frozen=True)
+class Skip:
+    file: str
+    reason: str
+
+
+class SkipFile(Exception):
+    """One raw file cannot be used; the set goes on without it."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode raw bytes; returns (text, codec) with `data.decode(codec) == text`.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are read as such; other bytes
+    that are not UTF-8 are read as Windows-1252 when every byte is defined there.
+    Raises SkipFile for empty, binary or undecodable input.
+    """
+    if not data.strip():
+        raise SkipFile("empty file" if not data else "file holds only white space")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SkipFile(f"invalid UTF-16 after its byte-order mark at byte {exc.start}")
+        codec = "utf-16"
+    else:
+        if b"\x00" in data:
+            raise SkipFile(f"binary file: NUL byte at offset {data.index(NUL)}")
+        codec = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            if codec == "utf-8-sig":
+                raise SkipFile(
+                    f"invalid UTF-8 at byte {exc.start + 3} although the file starts with a "
+                    "UTF-8 byte-order mark"
+                ) from None
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise SkipFile(
+                    f"invalid UTF-8 at byte {exc.start}, and not Windows-1252 either"
+                ) from None
+            codec = "cp1252"
+    if not text.strip():
+        raise SkipFile("file holds only white space")
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if control > max(8, len(text) // 100):
+        raise SkipFile(f"binary file: {control} control characters in {len(text)}")
+    return text, codec
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass
+class Meta:
+    outlet: str | None = None
+    outlet_how: str = "none"
+    author: str | None = None
+    author_how: str = "none"
+    title: str | None = None
+    title_how: str = "none"
+    published_at: datetime | None = None
+    published_precision: str | None = None
+    published_how: str = "none"
+    url: str | None = None
+
+    def set(self, field_name: str, value, how: str, precision: str | None = None) -> None:
+        """Set a field when it is still unknown."""
+        attr = "published_at" if field_name == "published" else field_name
+        if value is None or value == "" or getattr(self, attr) is not None:
+            return
+        if field_name == "published":
+            self.published_at, self.published_precision = value, precision
+            self.published_how = how
+            return
+        setattr(self, field_name, value)
+        if field_name != "url":
+            setattr(self, f"{field_name}_how", how)
+
+
+_DT_FORMATS = (
+    ("%Y-%m-%dT%H:%M:%S", "second"),
+    ("%Y-%m-%d %H:%M:%S", "second"),
+    ("%Y-%m-%dT%H:%M", "minute"),
+    ("%Y-%m-%d %H:%M", "minute"),
+    ("%Y-%m-%d", "day"),
+)
+
+
+def parse_published(value: str) -> tuple[datetime, str]:
+    """Parse an ISO-style date or date-time; offsets are converted to naive UTC.
+
+    Raises ValueError with the reason for anything else.
+    """
+    value = value.strip()
+    for fmt, precision in _DT_FORMATS:
+        try:
+            return datetime.strptime(value, fmt), precision
+        except ValueError:
+            pass
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"unrecognised date {value!r} (expected YYYY-MM-DD or "
+                         "YYYY-MM-DD HH:MM[:SS])") from None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    precision = "second" if dt.second or dt.microsecond else "minute"
+    return dt.replace(microsecond=0), precision
+
+
+# --------------------------------------------------------------------------- one text
+
+
+@dataclass
+class Parsed:
+    sentences: list[tuple[int, int, int, bool]] = field(default_factory=list)
+    removed: list[tuple[int, int, int, str]] = field(default_factory=list)
+
+
+def parse_text(text: str, meta: Meta) -> Parsed:
+    """Find metadata in the text, drop boilerplate, split sentences.
+
+    Fills the unknown fields of `meta` (how = `text:<rule>`); returns sentence
+    spans (line, start, end, is_headline) and removed spans (line, start, end, rule).
+    """
+    mrules = metadata_rules()
+    brules = boilerplate_rules()
+    out = Parsed()
+    all_lines = lines(text)
+    body_seen = 0
+    for idx, ln in enumerate(all_lines):
+        seg = text[ln.start:ln.end]
+        rule = brules.match(seg)
+        if rule is not None:
+            out.removed.append((ln.number, ln.start, ln.end, rule))
+            continue
+        line_rule = None
+        for name, pattern in mrules.line:
+            m = pattern.fullmatch(seg)
+            if m:
+                line_rule = name
+                _take(meta, m, f"text:{name}")
+                break
+        if line_rule is not None:
+            out.removed.append((ln.number, ln.start, ln.end, line_rule))
+            continue
+        start = ln.start
+        if body_seen < 3:
+            for name, pattern in mrules.prefix:
+                m = pattern.match(text, ln.start, ln.end)
+                if m and m.end() < ln.end:
+                    _take(meta, m, f"text:{name}")
+                    out.removed.append((ln.number, ln.start, m.end(), name))
+                    start = m.end()
+                    break
+        is_title_candidate = idx == 0 and start == ln.start
+        final = has_final_punctuation(seg)
+        if is_title_candidate and not final and word_count(seg) <= mrules.title_max_words:
+            title = seg
+            sm = mrules.site_suffix.search(title)
+            if sm:
+                title = title[: sm.start()].rstrip()
+            meta.set("title", title, "text:first_line")
+        spans = split_sentences(text, start, ln.end)
+        for s, e in spans:
+            out.sentences.append((ln.number, s, e, not final and len(spans) == 1))
+        body_seen += 1
+    if meta.outlet is None:
+        for name, pattern in mrules.anywhere:
+            hit = next((m for ln in all_lines for m in [pattern.search(text, ln.start, ln.end)]
+                        if m), None)
+            if hit:
+                _take(meta, hit, f"text:{name}")
+                break
+    return out
+
+
+def _take(meta: Meta, m: re.Match, how: str) -> None:
+    groups = m.groupdict()
+    if groups.get("outlet"):
+        meta.set("outlet", normalise_outlet(groups["outlet"]), how)
+    if groups.get("author"):
+        meta.set("author", groups["author"].strip(), how)
+    if groups.get("published"):
+        try:
+            dt, precision = parse_published(groups["published"])
+        except ValueError:
+            return
+        meta.set("published", dt, how, precision)
+
+
+# --------------------------------------------------------------------------- readers
+
+
+@dataclass
+class RawArticle:
+    article: str
+    file: str
+    format: str
+    encoding: str
+    text: str
+    meta: Meta
+
+
+def read_txt(path: Path) -> list[RawArticle]:
+    text, codec = decode(path.read_bytes())
+    return [RawArticle(path.stem, path.name, "txt", codec, text, Meta())]
+
+
+def read_html(path: Path) -> list[RawArticle]:
+    import trafilatura
+
+    html, codec = decode(path.read_bytes())
+    try:
+        doc = trafilatura.bare_extraction(
+            html, include_comments=False, include_tables=False, with_metadata=True,
+            deduplicate=False,
+        )
+        doc = doc.as_dict() if doc is not None else None
+    except RecursionError:
+        raise SkipFile("HTML too deeply nested to parse") from None
+    except Exception as exc:  # noqa: BLE001 - any parser failure skips the file
+        raise SkipFile(f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None
+    if not doc or not (doc.get("text") or "").strip():
+        raise SkipFile("no article text found in the HTML page")
+    meta = Meta()
+    meta.set("title", (doc.get("title") or "").strip() or None, "metadata")
+    meta.set("author", (doc.get("author") or "").strip() or None, "metadata")
+    meta.set("outlet", normalise_outlet(doc.get("sitename")), "metadata")
+    meta.set("url", doc.get("url"), "metadata")
+    if doc.get("date"):
+        try:
+            dt, precision = parse_published(str(doc["date"]))
+            meta.set("published", dt, "metadata", precision)
+        except ValueError:
+            pass
+    return [RawArticle(path.stem, path.name, "html", codec, doc["text"], meta)]
+
+
+def read_jsonl(path: Path, skips: list[Skip]) -> list[RawArticle]:
+    text, codec = decode(path.read_bytes())
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            skips.append(Skip(where, f"invalid JSON: {exc.msg} at column {exc.colno}"))
+            continue
+        if not isinstance(obj, dict):
+            skips.append(Skip(where, "line is not a JSON object"))
+            continue
+        body = next((obj[k] for k in JSONL_TEXT_FIELDS if isinstance(obj.get(k), str)), None)
+        if body is None or not body.strip():
+            skips.append(Skip(where, f"no text field (one of {', '.join(JSONL_TEXT_FIELDS)})"))
+            continue
+        values = {
+            name: next((obj[k] for k in keys if obj.get(k) not in (None, "")), None)
+            for name, keys in JSONL_FIELDS.items()
+        }
+        article = str(values["article"]) if values["article"] is not None else (
+            f"{path.stem}-{number}")
+        meta = Meta()
+        for name in ("author", "title", "url"):
+            value = values[name]
+            if isinstance(value, list):
+                value = ", ".join(map(str, value))
+            meta.set(name, str(value).strip() if value is not None else None, "metadata")
+        meta.set("outlet", normalise_outlet(values["outlet"] and str(values["outlet"])),
+                 "metadata")
+        if values["published"] is not None:
+            try:
+                dt, precision = parse_published(str(values["published"]))
+                meta.set("published", dt, "metadata", precision)
+            except ValueError as exc:
+                skips.append(Skip(where, f"published ignored: {exc}"))
+        out.append(RawArticle(article, where, "jsonl", codec, body, meta))
+    return out
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def read_manifest(path: Path) -> dict[str, dict[str, str | None]]:
+    """Read `articles.csv`; raise IngestError naming the file and row on any problem."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    if "article" not in header:
+        raise IngestError(f"{path}: header must include 'article' (found {header})")
+    unknown = [h for h in header if h not in MANIFEST_COLUMNS]
+    if unknown:
+        raise IngestError(f"{path}: unknown column(s) {unknown}; allowed: "
+                          f"{list(MANIFEST_COLUMNS)}")
+    rows: dict[str, dict[str, str | None]] = {}
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            raise IngestError(f"{path}, row {number}: more fields than the header has")
+        article = (row.get("article") or "").strip()
+        if not article:
+            raise IngestError(f"{path}, row {number}: empty 'article'")
+        if article in rows:
+            raise IngestError(f"{path}, row {number}: article {article!r} listed twice")
+        values = {k: ((row.get(k) or "").strip() or None) for k in MANIFEST_COLUMNS}
+        if values["published"]:
+            try:
+                parse_published(values["published"])
+            except ValueError as exc:
+                raise IngestError(f"{path}, row {number}: {exc}") from None
+        rows[article] = values
+    return rows
+
+
+# --------------------------------------------------------------------------- the set
+
+
+@dataclass
+class IngestResult:
+    articles: pl.DataFrame
+    sentences: pl.DataFrame
+    removed: pl.DataFrame
+    skips: pl.DataFrame
+
+
+def check_set_name(set_name: str, raw_root: Path) -> Path:
+    if not SET_NAME.match(set_name or ""):
+        raise IngestError(f"set name {set_name!r} is not valid: use lower-case letters, "
+                          "digits, '.', '_' and '-'")
+    folder = raw_root / set_name
+    if not folder.is_dir():
+        raise IngestError(f"unknown set {set_name!r}: {folder} does not exist")
+    return folder
+
+
+def ingest_set(raw_dir: str | Path) -> IngestResult:
+    """Read every article file of one set folder."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise IngestError(f"{raw_dir}: no such set folder")
+    skips: list[Skip] = []
+    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    manifest_path = raw_dir / MANIFEST
+    manifest = read_manifest(manifest_path) if manifest_path.exists() else None
+    raws: list[RawArticle] = []
+    for path in files:
+        if path.name in RESERVED_FILES:
+            continue
+        fmt = ARTICLE_SUFFIXES.get(path.suffix.lower())
+        if fmt is None:
+            skips.append(Skip(path.name, f"unsupported file type {path.suffix or '(none)'!r}; "
+                                         f"expected one of {sorted(ARTICLE_SUFFIXES)}"))
+            continue
+        try:
+            if fmt == "txt":
+                raws.extend(read_txt(path))
+            elif fmt == "html":
+                raws.extend(read_html(path))
+            else:
+                raws.extend(read_jsonl(path, skips))
+        except SkipFile as exc:
+            skips.append(Skip(path.name, str(exc)))
+    if not raws and not skips:
+        raise IngestError(f"{raw_dir}: the set folder holds no article files "
+                          f"({', '.join(sorted(ARTICLE_SUFFIXES))})")
+    seen: dict[str, str] = {}
+    unique: list[RawArticle] = []
+    for raw in raws:
+        if raw.article in seen:
+            skips.append(Skip(raw.file, f"duplicate article id {raw.article!r}: already read "
+                                        f"from {seen[raw.article]}"))
+            continue
+        seen[raw.article] = raw.file
+        unique.append(raw)
+    if manifest is not None:
+        for article in manifest:
+            if article not in seen:
+                skips.append(Skip(MANIFEST, f"row for article {article!r}, but no such file "
+                                            "in the set folder"))
+        for raw in unique:
+            if raw.article not in manifest:
+                skips.append(Skip(raw.file, f"not listed in {MANIFEST}: read with metadata "
+                                            "inferred from its text"))
+    if not unique:
+        raise IngestError(f"{raw_dir}: no readable article: "
+                          + "; ".join(f"{s.file}: {s.reason}" for s in skips))
+    return _tables(unique, manifest or {}, skips)
+
+
+def _tables(raws: list[RawArticle], manifest: dict, skips: list[Skip]) -> IngestResult:
+    arts, sents, removed = [], [], []
+    prefix_rules = {name for name, _ in metadata_rules().prefix}
+    for raw in raws:
+        meta = raw.meta
+        row = manifest.get(raw.article)
+        if row:
+            for name in ("outlet", "author", "title", "url"):
+                if row.get(name):
+                    value = normalise_outlet(row[name]) if name == "outlet" else row[name]
+                    setattr(meta, name, value)
+                    if name != "url":
+                        setattr(meta, f"{name}_how", "manifest")
+            if row.get("published"):
+                meta.published_at, meta.published_precision = parse_published(row["published"])
+                meta.published_how = "manifest"
+        parsed = parse_text(raw.text, meta)
+        words = 0
+        for sid, (line, s, e, is_headline) in enumerate(parsed.sentences):
+            sentence = raw.text[s:e]
+            words += word_count(sentence)
+            sents.append((raw.article, sid, line, s, e, sentence, is_headline))
+        for line, s, e, rule in parsed.removed:
+            removed.append((raw.article, line, s, e, raw.text[s:e], rule))
+        arts.append({
+            "article": raw.article, "file": raw.file, "format": raw.format,
+            "encoding": raw.encoding, "outlet": meta.outlet, "outlet_how": meta.outlet_how,
+            "author": meta.author, "author_how": meta.author_how, "title": meta.title,
+            "title_how": meta.title_how, "published_at": meta.published_at,
+            "published_precision": meta.published_precision,
+            "published_how": meta.published_how, "url": meta.url, "text": raw.text,
+            "words": words, "sentences": len(parsed.sentences),
+            "lines_removed": sum(1 for r in parsed.removed if r[3] not in prefix_rules),
+        })
+    articles = schema.enforce(
+        pl.DataFrame(arts, schema=schema.ARTICLES.polars_schema), schema.ARTICLES
+    ).sort("article")
+    sentences = schema.enforce(
+        pl.DataFrame(sents, schema=schema.SENTENCES.polars_schema, orient="row"),
+        schema.SENTENCES,
+    ).sort("article", "sentence_id")
+    removed_df = schema.enforce(
+        pl.DataFrame(removed, schema=schema.REMOVED.polars_schema, orient="row"), schema.REMOVED
+    ).sort("article", "start")
+    skips_df = schema.enforce(
+        pl.DataFrame([(s.file, s.reason) for s in skips], schema=schema.SKIPS.polars_schema,
+                     orient="row"),
+        schema.SKIPS,
+    ).sort("file", "reason")
+    return IngestResult(articles, sentences, removed_df, skips_df)
+
+
+def corpus_table(result: IngestResult) -> pl.DataFrame:
+    """The ingest report's corpus table."""
+    return result.articles.select(
+        "article", "outlet", "author",
+        pl.col("published_at").dt.strftime("%Y-%m-%d %H:%M").alias("published"),
+        "words", "sentences", "lines_removed",
+    )
+
+
+def write_tables(result: IngestResult, articles_out, sentences_out, removed_out,
+                 skips_out) -> None:
+    """Write the four ingest tables (schemas enforced, each file written atomically)."""
+    schema.write(result.articles, schema.ARTICLES, articles_out)
+    schema.write(result.sentences, schema.SENTENCES, sentences_out)
+    schema.write(result.removed, schema.REMOVED, removed_out)
+    schema.write(result.skips, schema.SKIPS, skips_out)
+
+
+def summary(result: IngestResult) -> str:
+    """One line of headline figures for the report."""
+    a = result.articles
+    return (f"{a.height} articles read, {a.get_column('outlet').is_not_null().sum()} with an "
+            f"outlet, {a.get_column('published_at').is_not_null().sum()} with a publication "
+            f"date; {result.sentences.height} sentences; {result.removed.height} spans "
+            f"removed; {result.skips.height} files skipped or noted.")
