@@ -4,7 +4,7 @@ Articles about invented conflicts and disasters in invented places, built from
 templates: casualty sentences of many shapes (numbers as digits or words, vague
 amounts, qualifiers, sources, times), filler sentences, and sentences with
 numbers that are not casualties (dates, ages, vehicles, distances, durations).
-The output is deterministic for a given seed and article count; it is written in
+The output is deterministic for a given seed, article count and chunk size; it is written in
 chunks as a partitioned parquet folder (`part-00000.parquet`, ...) with columns
 article, outlet, published_at, text, so memory stays bounded at any size.
 

@@ -31,16 +31,16 @@ HOSTILE = ("<script>alert(1)</script> <img src=x onerror=alert(1)> "
 NOTEBOOK_CELLS = [
     ("markdown", "# Tolls by outlet\nTwo charts and a table of claims."),
     ("parameters", 'article_set = "demo"'),
-    ("code", "import altair as alt\nimport polars as pl\n"
-             "from tolldrift.charts import show\nfrom tolldrift.render import html_table\n"
-             f"hostile = {HOSTILE!r}\n"
-             "claims = pl.DataFrame({'outlet': ['A', 'B', 'C', hostile],\n"
-             "                       'killed': [12, 15, 9, 20],\n"
-             "                       'hour': [1, 2, 3, 4]})"),
+    ("code", ("import altair as alt\nimport polars as pl\n"
+              "from tolldrift.charts import show\nfrom tolldrift.render import html_table\n"
+              f"hostile = {HOSTILE!r}\n"
+              "claims = pl.DataFrame({'outlet': ['A', 'B', 'C', hostile],\n"
+              "                       'killed': [12, 15, 9, 20],\n"
+              "                       'hour': [1, 2, 3, 4]})")),
     ("markdown", "Bars: the latest toll each outlet gave."),
     ("code", "show(alt.Chart(claims).mark_bar().encode(x='outlet:N', y='killed:Q'), 'tolls')"),
-    ("code", "show(alt.Chart(claims).mark_line(point=True).encode(x='hour:Q', y='killed:Q',\n"
-             "     tooltip=['outlet', 'killed']), 'tolls over time')"),
+    ("code", ("show(alt.Chart(claims).mark_line(point=True).encode(x='hour:Q', y='killed:Q',\n"
+              "     tooltip=['outlet', 'killed']), 'tolls over time')")),
     ("code", "html_table(claims, caption='Claims as written')"),
 ]
 

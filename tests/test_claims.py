@@ -261,6 +261,94 @@ POSITIVE = [
                  [C("killed 14 police officers", 14, None, 14, 14, "exact", "killed",
                     "state_forces", "police officers", source="Reuters")],
                  id="police-in-group-is-not-source"),
+    pytest.param("Israeli strikes killed at least 45 Palestinians in Gaza on Tuesday, health "
+                 "officials said.",
+                 [C("killed at least 45 Palestinians", 45, None, 45, None, "at_least", "killed",
+                    "all", "Palestinians", source="officials")], id="demonym-officials-said"),
+    pytest.param("A suicide bomber killed 26 people and wounded 40 others at a mosque, police "
+                 "said.",
+                 [C("killed 26 people", 26, None, 26, 26, "exact", "killed", "all", "people",
+                    source="police"),
+                  C("wounded 40 others", 40, None, 40, 40, "exact", "injured", "all", "others",
+                    source="police")], id="killing-and-wounding"),
+    pytest.param("The toll from the earthquake climbed to 2,470 dead and more than 5,000 "
+                 "injured.",
+                 [C("2,470 dead", 2470, None, 2470, 2470, "exact", "killed"),
+                  C("more than 5,000 injured", 5000, None, 5001, None, "more_than", "injured")],
+                 id="toll-climbed-dead-and-injured"),
+    pytest.param("At least 17 people, including six children, died when their house collapsed.",
+                 [C("At least 17 people, including six children, died", 17, None, 17, None,
+                    "at_least", "killed", "all", "people"),
+                  C("six children", 6, None, 6, 6, "exact", "killed", "civilians", "children",
+                    "event_part")], id="including-aside-before-verb"),
+    pytest.param("The floods have affected more than 2 million people and killed 1,136, "
+                 "according to the National Disaster Management Authority.",
+                 [C("killed 1,136", 1136, None, 1136, 1136, "exact", "killed",
+                    source="disaster agency")], id="affected-is-not-a-claim"),
+    pytest.param("Some 3,000 homes were destroyed and 12,000 people left homeless.",
+                 [C("12,000 people left homeless", 12000, None, 12000, 12000, "exact",
+                    "displaced", "all", "people")], id="homes-then-homeless"),
+    pytest.param("The militants kidnapped 276 schoolgirls from a boarding school.",
+                 [C("kidnapped 276 schoolgirls", 276, None, 276, 276, "exact", "captured",
+                    "civilians", "schoolgirls")], id="kidnapped"),
+    pytest.param("Nine of the dead were children.",
+                 [C("Nine of the dead were children", 9, None, 9, 9, "exact", "killed",
+                    "civilians", "children", "event_part")], id="n-of-the-dead-were"),
+    pytest.param("Among the victims were 14 women and 9 children, the Red Crescent said.",
+                 [C("14 women", 14, None, 14, 14, "exact", "killed", "civilians", "women",
+                    "event_part", "Red Crescent"),
+                  C("9 children", 9, None, 9, 9, "exact", "killed", "civilians", "children",
+                    "event_part", "Red Crescent")], id="among-the-victims-were"),
+    pytest.param("Hospital sources said 23 wounded people had been admitted.",
+                 [C("23 wounded people", 23, None, 23, 23, "exact", "injured", "all",
+                    "people")], id="outcome-adjective-before-people"),
+    pytest.param("Between 30 and 40 people were killed in the ambush.",
+                 [C("Between 30 and 40 people were killed", 40, None, 30, 40, "up_to",
+                    "killed", "all", "people")], id="range-between"),
+    pytest.param("The death toll stands at 13 — nine soldiers and four police officers.",
+                 [C("death toll stands at 13", 13, None, 13, 13, "exact", "killed"),
+                  C("nine soldiers", 9, None, 9, 9, "exact", "killed", "state_forces",
+                    "soldiers", "event_part"),
+                  C("four police officers", 4, None, 4, 4, "exact", "killed", "state_forces",
+                    "police officers", "event_part")], id="toll-then-breakdown"),
+    pytest.param("Hundreds of thousands of people have been displaced.",
+                 [C("Hundreds of thousands of people have been displaced", None, "thousands",
+                    200000, 999999, "exact", "displaced", "all", "people")],
+                 id="hundreds-of-thousands"),
+    pytest.param("He was one of 12 people killed in the blast.",
+                 [C("12 people killed", 12, None, 12, 12, "exact", "killed", "all", "people")],
+                 id="one-of-n"),
+    pytest.param("Reports put the number of dead at 73.",
+                 [C("number of dead at 73", 73, None, 73, 73, "exact", "killed")],
+                 id="number-of-dead-at"),
+    pytest.param("Death Toll From Turkey Quake Tops 20,000",
+                 [C("Death Toll From Turkey Quake Tops 20,000", 20000, None, 20001, None,
+                    "more_than", "killed")], id="headline-toll-tops"),
+    pytest.param("At Least 9 Dead, Dozens Hurt In Market Blast",
+                 [C("At Least 9 Dead", 9, None, 9, None, "at_least", "killed"),
+                  C("Dozens Hurt", None, "dozens", 24, 99, "exact", "injured")],
+                 id="headline-dead-and-hurt"),
+    pytest.param("Gunmen Kill 12 Villagers In Night Raid",
+                 [C("Kill 12 Villagers", 12, None, 12, 12, "exact", "killed", "civilians",
+                    "Villagers")], id="headline-title-case-group"),
+    pytest.param("The clashes have killed 1,000 people, 745 of them civilians.",
+                 [C("killed 1,000 people", 1000, None, 1000, 1000, "exact", "killed", "all",
+                    "people"),
+                  C("745 of them civilians", 745, None, 745, 745, "exact", "killed",
+                    "civilians", "civilians", "event_part")], id="n-of-them"),
+    pytest.param("Of the 70 killed, 35 were members of government forces.",
+                 [C("70 killed", 70, None, 70, 70, "exact", "killed"),
+                  C("35 were members of government forces", 35, None, 35, 35, "exact",
+                    "killed", "state_forces", "members of government forces", "event_part")],
+                 id="of-the-n-killed-m-were"),
+    pytest.param("Police said two suspects were arrested and four officers hurt.",
+                 [C("two suspects were arrested", 2, None, 2, 2, "exact", "arrested", "all",
+                    "suspects", source="police"),
+                  C("four officers hurt", 4, None, 4, 4, "exact", "injured", "state_forces",
+                    "officers", source="police")], id="arrested-and-hurt"),
+    pytest.param("Casualties: 14 dead, 31 wounded.",
+                 [C("14 dead", 14, None, 14, 14, "exact", "killed"),
+                  C("31 wounded", 31, None, 31, 31, "exact", "injured")], id="tally-line"),
     pytest.param("The quake left 2,000 people homeless.",
                  [C("2,000 people homeless", 2000, None, 2000, 2000, "exact", "displaced",
                     "all", "people")], id="year-like-number-of-people"),
@@ -314,6 +402,12 @@ NEGATIVE = [
     pytest.param("The 7.8 magnitude quake killed people across the region.", id="magnitude"),
     pytest.param("It was one of the deadliest attacks in years, with casualties mounting.",
                  id="one-of-the"),
+    pytest.param("Rescue workers pulled 19 survivors from the rubble of the dead city.",
+                 id="survivors"),
+    pytest.param("The 45-year-old father of three was killed in the strike.", id="father-of"),
+    pytest.param("The ministry said 4,000 buildings had collapsed, killing many.",
+                 id="things-buildings"),
+    pytest.param("No one was killed in the blast.", id="no-one"),
 ]
 
 
@@ -343,6 +437,31 @@ def test_headline_takes_source_of_same_figure_in_body():
         ("Over 70 Killed", "SOHR", True),
         ("death toll has surpassed 70", "SOHR", False),
     ]
+
+
+def test_pronoun_takes_the_source_named_before():
+    text = "Earlier, the Observatory reported 48 deaths. It later raised the toll to 70."
+    assert run(text).select("quote", "source").rows() == [("48 deaths", "SOHR"),
+                                                         ("toll to 70", "SOHR")]
+
+
+@pytest.mark.parametrize(
+    ("text", "scope", "as_of_text"),
+    [
+        pytest.param("The 2004 tsunami killed about 230,000 people.", "background", None,
+                     id="earlier-year-event"),
+        pytest.param("The 2025 floods killed about 230 people.", "event_total", None,
+                     id="same-year-event"),
+        pytest.param("In 2015, a similar quake killed nearly 9,000 people.", "background",
+                     "In 2015", id="dated-to-earlier-year"),
+        pytest.param("The clashes, the worst since the regime fell in December, killed 70 "
+                     "people.", "event_total", "in December", id="worst-since-is-not-background"),
+    ],
+)
+def test_background_by_date(text, scope, as_of_text):
+    df = run(text, published_at=dt.datetime(2025, 3, 8, 10), precision="minute",
+             set_start=dt.date(2025, 3, 6), set_end=dt.date(2025, 3, 8))
+    assert df.select("scope", "as_of_text").rows() == [(scope, as_of_text)]
 
 
 def test_dateline_agency_is_not_the_source():

@@ -34,7 +34,8 @@ def _bundle_js() -> str:
     import vl_convert
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    js = vl_convert.javascript_bundle(vl_version=major_minor)
+    known = major_minor in vl_convert.get_vegalite_versions()
+    js = vl_convert.javascript_bundle(vl_version=major_minor if known else None)
     if re.search(r"</script|<!--", js, re.IGNORECASE):
         raise RuntimeError("the Vega bundle cannot be inlined in a <script> element")
     return js

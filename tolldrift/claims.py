@@ -126,20 +126,20 @@ def claim_rules() -> ClaimRules:
     stems = expect_str_list(o, "stems", OUTCOME_FILE)
 
     word_alt = _alt(p for v in words.values() for p in v)
-    outcome_word = re.compile(rf"(?:{_named(words)})\b", re.I)
+    outcome_word = re.compile(rf"(?:{_named(words)})\b", re.IGNORECASE)
     outs = rf"(?:{word_alt})(?:\s*(?:,|and/or|and|or|&)\s*(?:{word_alt}))?"
     predicate = re.compile(
         rf"(?:\s*,(?=\s*(?:who|that)\b))?(?:\s+(?:{_alt(aux)})\b){{0,4}}\s*(?P<out>{outs})\b"
         rf"(?P<agent>\s+(?:by|at\s+the\s+hands\s+of)\s+[^,;.:()\d]+?"
         rf"(?=\s*(?:[,;.:()]|$|\s+(?:and|as\s+well\s+as)\s)))?",
-        re.I,
+        re.IGNORECASE,
     )
-    object_verb = re.compile(rf"\b(?:{_named(obj)})\s+$", re.I)
+    object_verb = re.compile(rf"\b(?:{_named(obj)})\s+$", re.IGNORECASE)
     toll = re.compile(
         rf"\b(?:{_named({f'n_{k}': v for k, v in toll_nouns.items()})})\b"
         rf"[^.;:!?\d]{{0,60}}?\s(?:(?:has|have|had|now|already|reportedly|officially|"
         rf"further|later|then)\s+)*(?:{_named(toll_verbs)})\s+$",
-        re.I,
+        re.IGNORECASE,
     )
     cnoun_alt = {f"c_{k}": v for k, v in cnouns.items()}
     def nouns(i: int) -> str:
@@ -151,11 +151,11 @@ def claim_rules() -> ClaimRules:
         rf"(?:included|include|includes|including|were|are|comprised|comprise)"
         rf"|\bof\s+(?:the|those)\s+(?:[\d,]+\s+)?(?:{nouns(4)}),"
         rf"|\b(?P<plain>{_alt(containers)}))\s+$",
-        re.I,
+        re.IGNORECASE,
     )
     of_the = re.compile(
         rf"\s+of\s+(?:(?:the|those)\s+(?:{nouns(3)})|them|whom)"
-        rf"(?:\s+(?:\w+ly\s+)?(?:were|was|are|is|included|include))?\b", re.I)
+        rf"(?:\s+(?:\w+ly\s+)?(?:were|was|are|is|included|include))?\b", re.IGNORECASE)
     container_nouns = {f"c_{k}{i}": k for k in cnouns for i in (1, 2, 3, 4)}
 
     g = load_rules(GROUP_FILE, required=("order", "groups", "of_heads", "lead_words",
@@ -178,17 +178,17 @@ def claim_rules() -> ClaimRules:
             raise RuleError(GROUP_FILE, f"groups.{name}.modifiers", "must be a list of strings")
         all_heads.extend(heads)
         for h in heads:
-            flags = 0 if h.startswith("[A-Z]") else re.I
+            flags = 0 if h.startswith("[A-Z]") else re.IGNORECASE
             head_group.append((name, re.compile(rf"\b(?:{h})\b", flags)))
         for m in mods:
             modifier_group.append((name, compile_pattern(rf"\b(?:{m})\b", GROUP_FILE,
-                                                         f"groups.{name}.modifiers", re.I)))
+                                                         f"groups.{name}.modifiers", re.IGNORECASE)))
     head = re.compile("(?:" + "|".join(
         f"(?:{h})" if h.startswith("[A-Z]") else f"(?i:{h})"
         for h in sorted(all_heads, key=len, reverse=True)) + r")\b")
-    of_heads = re.compile(rf"(?:{_alt(expect_str_list(g, 'of_heads', GROUP_FILE))})\b", re.I)
+    of_heads = re.compile(rf"(?:{_alt(expect_str_list(g, 'of_heads', GROUP_FILE))})\b", re.IGNORECASE)
     lead = re.compile(rf"(?:\s+(?:{_alt(expect_str_list(g, 'lead_words', GROUP_FILE))})\b)*",
-                      re.I)
+                      re.IGNORECASE)
     stop = frozenset(w.lower() for w in expect_str_list(g, "stop_words", GROUP_FILE))
 
     n = load_rules(NON_PEOPLE_FILE, required=("heads", "before", "after", "year_range"))
@@ -198,10 +198,10 @@ def claim_rules() -> ClaimRules:
     s = load_rules(SCOPE_FILE, required=("background", "not_after", "part", "part_before",
                                          "year_events"))
     vocabulary = sorted({w for v in words.values() for p in v for w in re.findall(r"[a-z]{4,}", p)
-                         if re.fullmatch(_alt(v), w, re.I)} | {"killed", "deaths", "fatalities"})
+                         if re.fullmatch(_alt(v), w, re.IGNORECASE)} | {"killed", "deaths", "fatalities"})
     return ClaimRules(
         outcome_word=outcome_word,
-        outcome_any=re.compile(rf"(?:{word_alt})\b", re.I),
+        outcome_any=re.compile(rf"(?:{word_alt})\b", re.IGNORECASE),
         predicate=predicate,
         object_verb=object_verb,
         toll=toll,
@@ -216,25 +216,25 @@ def claim_rules() -> ClaimRules:
         stop_words=stop,
         non_people=compile_pattern(
             rf"(?:{_alt(expect_str_list(n, 'heads', NON_PEOPLE_FILE))})(?![\w])",
-            NON_PEOPLE_FILE, "heads", re.I),
+            NON_PEOPLE_FILE, "heads", re.IGNORECASE),
         non_people_before=compile_pattern(
             rf"(?:^|(?<![\w$€£]))(?:{_alt(expect_str_list(n, 'before', NON_PEOPLE_FILE))})\s*$",
-            NON_PEOPLE_FILE, "before", re.I),
+            NON_PEOPLE_FILE, "before", re.IGNORECASE),
         non_people_after=compile_pattern(
             rf"(?:{_alt(expect_str_list(n, 'after', NON_PEOPLE_FILE))})",
-            NON_PEOPLE_FILE, "after", re.I),
+            NON_PEOPLE_FILE, "after", re.IGNORECASE),
         year_range=(yr[0], yr[1]),
-        background=tuple(compile_pattern(p, SCOPE_FILE, "background", re.I)
+        background=tuple(compile_pattern(p, SCOPE_FILE, "background", re.IGNORECASE)
                          for p in expect_str_list(s, "background", SCOPE_FILE)),
         not_after=compile_pattern(rf"(?:{_alt(expect_str_list(s, 'not_after', SCOPE_FILE))})"
-                                  rf"\s+(?:\w+\s+){{0,6}}$", SCOPE_FILE, "not_after", re.I),
+                                  rf"\s+(?:\w+\s+){{0,6}}$", SCOPE_FILE, "not_after", re.IGNORECASE),
         part=compile_pattern(_alt(expect_str_list(s, "part", SCOPE_FILE)), SCOPE_FILE, "part",
-                             re.I),
+                             re.IGNORECASE),
         part_before=compile_pattern(_alt(expect_str_list(s, "part_before", SCOPE_FILE)),
-                                    SCOPE_FILE, "part_before", re.I),
+                                    SCOPE_FILE, "part_before", re.IGNORECASE),
         year_event=compile_pattern(
             rf"\b(?P<year>(?:19|20)\d\d)(?:['’]s)?\s+(?:{_alt(expect_str_list(s, 'year_events', SCOPE_FILE))})\b",
-            SCOPE_FILE, "year_events", re.I),
+            SCOPE_FILE, "year_events", re.IGNORECASE),
         stems=stems,
         vocabulary=tuple(vocabulary),
     )
@@ -244,7 +244,8 @@ def claim_rules() -> ClaimRules:
 class SourceRules:
     """Compiled source aliases and attribution cues."""
 
-    aliases: tuple[tuple[str, re.Pattern], ...]
+    mentions: tuple[re.Pattern, ...]  # aliases and generic references, one named group each
+    mention_names: tuple[tuple[str | None, bool], ...]  # per group m<i>: (name, is_generic)
     monitors: tuple[str, ...]
     generic: tuple[tuple[re.Pattern, str | None], ...]
     before: re.Pattern
@@ -261,12 +262,12 @@ def source_rules() -> SourceRules:
     table = d["sources"]
     if not isinstance(table, dict) or not table:
         raise RuleError(SOURCE_FILE, "sources", "must map short names to alias lists")
-    aliases = []
+    raw_aliases = []
     for name in table:
         for a in expect_str_list(table, name, SOURCE_FILE):
-            flags = 0 if a != a.lower() else re.I
-            aliases.append((str(name), compile_pattern(rf"(?<![\w#])(?:{a})(?![\w])", SOURCE_FILE,
-                                                       f"sources.{name}", flags)))
+            flags = 0 if a != a.lower() else re.IGNORECASE
+            compile_pattern(a, SOURCE_FILE, f"sources.{name}", flags)
+            raw_aliases.append((str(name), a, flags))
     monitors = expect_str_list(d, "monitors", SOURCE_FILE)
     for m in monitors:
         if m not in table:
@@ -284,17 +285,26 @@ def source_rules() -> SourceRules:
     window = d["verb_window"]
     if not isinstance(window, int) or window <= 0:
         raise RuleError(SOURCE_FILE, "verb_window", "must be a positive integer")
+    pieces = [(a, flags, (name, False)) for name, a, flags in raw_aliases]
+    pieces += [(p.pattern, 0, (default, True)) for p, default in generic]
+    names = tuple(n for _, _, n in pieces)
+
+    def combined(flags: int) -> re.Pattern:
+        alts = "|".join(f"(?P<m{i}>{pat})" for i, (pat, f, _) in enumerate(pieces) if f == flags)
+        return re.compile(rf"\b(?:{alts})(?![\w])", flags)
+
     return SourceRules(
-        aliases=tuple(aliases),
+        mentions=(combined(0), combined(re.IGNORECASE)),
+        mention_names=names,
         monitors=monitors,
         generic=tuple(generic),
         before=compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'before', SOURCE_FILE))})"
                                rf"\s+(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}$", SOURCE_FILE, "before"),
         verbs=compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b",
-                              SOURCE_FILE, "verbs", re.I),
+                              SOURCE_FILE, "verbs", re.IGNORECASE),
         verb_window=window,
         pronoun=compile_pattern(
-            rf"\s*(?:{_alt(expect_str_list(d, 'pronouns', SOURCE_FILE))})\s+(?:\w+ly\s+)?"
+            rf"\s*(?:{_alt(expect_str_list(d, 'pronouns', SOURCE_FILE))})\s+(?:[a-z]+\s+)?"
             rf"(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b", SOURCE_FILE, "pronouns"),
     )
 
@@ -379,7 +389,7 @@ class Item:
 
 
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+|plus\s+)?|(?:and|as\s+well\s+as|"
-                       r"plus)\s+|;\s*)$", re.I)
+                       r"plus)\s+|;\s*)$", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z][\w'’.\-]*\w|[A-Za-z]|\d[\d,.]*|\S")
 
 
@@ -426,7 +436,7 @@ def classify_group(text: str | None) -> str:
         return "all"
     # A head right after "members of": the inner words decide ("members of the army").
     if found[0] == "other":
-        inner = re.sub(r"^\s*members?\s+of\s+", "", text, flags=re.I)
+        inner = re.sub(r"^\s*members?\s+of\s+", "", text, flags=re.IGNORECASE)
         if inner != text:
             return classify_group(inner) if classify_group(inner) != "all" else "other"
     return found[0]
@@ -451,7 +461,7 @@ def _noun_phrase(s: str, pos: int) -> tuple[int, int] | None | bool:
             while (nxt := re.match(r"\s+", s[end:])) and rules.head.match(s, end + nxt.end()):
                 end = rules.head.match(s, end + nxt.end()).end()
             if rules.of_heads.fullmatch(h.group(0)):
-                of = re.match(r"\s+of\s+(?:the\s+)?", s[end:], re.I)
+                of = re.match(r"\s+of\s+(?:the\s+)?", s[end:], re.IGNORECASE)
                 inner = _noun_phrase(s, end + of.end()) if of else None
                 if isinstance(inner, tuple):
                     end = inner[1]
@@ -488,7 +498,7 @@ def _ends_phrase(s: str, pos: int) -> bool:
 def _appositive(s: str, pos: int) -> int:
     """End of ", many from the Alawite minority" after a group, or `pos`."""
     m = re.match(r",\s+(?:many|most|some|all|mostly|mainly|largely|predominantly|primarily|"
-                 r"overwhelmingly)\b[^,;.:()\d]*", s[pos:], re.I)
+                 r"overwhelmingly)\b[^,;.:()\d]*", s[pos:], re.IGNORECASE)
     return pos + m.end() if m else pos
 
 
@@ -500,25 +510,24 @@ def _is_non_people(s: str, n: ParsedNumber) -> bool:
     if rules.non_people_after.match(s, n.end):
         return True
     lo, hi = rules.year_range
-    if (n.value is not None and re.fullmatch(r"\d{4}", n.text) and lo <= n.value <= hi
-            and not rules.head.match(s, n.end + 1)
-            and not rules.outcome_any.match(s, n.end + 1)):
-        return True
-    return False
+    return bool(n.value is not None and re.fullmatch(r"\d{4}", n.text) and lo <= n.value <= hi
+                and not rules.head.match(s, n.end + 1)
+                and not rules.outcome_any.match(s, n.end + 1))
 
 
+_LEFT_WINDOW = 160   # characters before a figure searched for its verb, total or container
 _ASIDE = re.compile(r",\s*(?:including|among\s+them|mostly|mainly|many|most|some|all|both|"
-                    r"almost\s+all)\b[^,;.:()]*,", re.I)
+                    r"almost\s+all)\b[^,;.:()]*,", re.IGNORECASE)
 _RANGE = re.compile(r"(?:\s*[-–]\s*|\s+to\s+|\s+and\s+)(?P<n2>\d[\d,]*(?:\.\d+)?(?![\w])|[a-z]+"
-                    r"(?:-[a-z]+)?\b)", re.I)
+                    r"(?:-[a-z]+)?\b)", re.IGNORECASE)
 
 
 def _range_end(s: str, n: ParsedNumber) -> ParsedNumber | None:
     """The second figure of "between 30 and 40", "30 to 40", "30-40" (not "from 30 to 40")."""
     m = _RANGE.match(s, n.end)
-    if not m or n.value is None or re.search(r"\bfrom\s+$", s[:n.start], re.I):
+    if not m or n.value is None or re.search(r"\bfrom\s+$", s[:n.start], re.IGNORECASE):
         return None
-    if "and" in m.group(0).lower() and not re.search(r"\bbetween\s+$", s[:n.start], re.I):
+    if "and" in m.group(0).lower() and not re.search(r"\bbetween\s+$", s[:n.start], re.IGNORECASE):
         return None
     second = parse_number(m.group("n2"))
     if second is None or second.value is None or second.value <= n.value:
@@ -557,11 +566,11 @@ def _read_right(item: Item, s: str, pos: int) -> None:
         item.end = item.after = item.covered = pos = _set_group(item, s, np)
     else:
         lead = rules.lead_words.match(s, pos)
-        if lead and re.fullmatch(r"\s+of", lead.group(0), re.I):
+        if lead and re.fullmatch(r"\s+of", lead.group(0), re.IGNORECASE):
             pos = lead.end()
     pred = rules.predicate.match(s, pos)
     if not pred and not np:
-        copula = re.match(r"\s+(?:were|was|are|is)\s+(?:all\s+)?", s[pos:], re.I)
+        copula = re.match(r"\s+(?:were|was|are|is)\s+(?:all\s+)?", s[pos:], re.IGNORECASE)
         np = _noun_phrase(s, pos + copula.end()) if copula else None
         if isinstance(np, tuple):
             item.end = item.after = item.covered = _set_group(item, s, np)
@@ -587,14 +596,15 @@ def _read_right(item: Item, s: str, pos: int) -> None:
 def _read_left(item: Item, s: str) -> None:
     """A verb, running total or container before a figure ("killing", "the toll rose to")."""
     rules = claim_rules()
-    left = s[:item.start]
+    left = s[max(0, item.start - _LEFT_WINDOW):item.start]
+    shift = item.start - len(left)
     verb = rules.object_verb.search(left)
     toll = rules.toll.search(left)
     cont = rules.container.search(left)
     if verb and not item.strong:
         item.outcome = next(k for k, v in verb.groupdict().items() if v is not None)
         item.strong = True
-        item.start = verb.start()
+        item.start = shift + verb.start()
     elif toll and not item.strong:
         found = {k: v for k, v in toll.groupdict().items() if v is not None}
         item.outcome = next(k[2:] for k in found if k.startswith("n_"))
@@ -602,7 +612,7 @@ def _read_left(item: Item, s: str) -> None:
             item.qualifier = "more_than"
         item.strong = True
         if item.group_text is None:
-            item.start = toll.start()
+            item.start = shift + toll.start()
     elif cont:
         item.part = True
         found = [k for k, v in cont.groupdict().items() if v is not None and k != "plain"]
@@ -631,7 +641,7 @@ def read_sentence(s: str) -> list[Item]:
         if second is not None:
             low, n = n.value, replace(second, start=n.start)
             qual = "up_to" if qual == "exact" else qual
-            between = re.search(r"\bbetween\s+$", s[:qstart], re.I)
+            between = re.search(r"\bbetween\s+$", s[:qstart], re.IGNORECASE)
             qstart = between.start() if between else qstart
         pos = n.end
         after = qualifier_after(s[pos:], vague=n.value is None)
@@ -694,10 +704,10 @@ def _mentions(text: str) -> list[tuple[int, int, str | None, bool]]:
     """Source mentions in `text`: (start, end, short name or None for a generic, is_generic)."""
     rules = source_rules()
     found = []
-    for name, pat in rules.aliases:
-        found += [(m.start(), m.end(), name, False) for m in pat.finditer(text)]
-    for pat, default in rules.generic:
-        found += [(m.start(), m.end(), default, True) for m in pat.finditer(text)]
+    for pat in rules.mentions:
+        for m in pat.finditer(text):
+            name, generic = rules.mention_names[int(m.lastgroup[1:])]
+            found.append((m.start(), m.end(), name, generic))
     found.sort(key=lambda t: (t[0], -t[1]))
     out, last_end = [], -1
     for f in found:
@@ -714,12 +724,15 @@ def article_monitor(text: str) -> str | None:
     return min(named)[1] if named else None
 
 
-def attribution(sentence: str, at: int, avoid: list[tuple[int, int]], monitor: str | None
-                ) -> str | None:
-    """The source a figure at offset `at` of `sentence` is attributed to, or None."""
+def attribution(sentence: str, at: int, avoid: list[tuple[int, int]], monitor: str | None,
+                mentions: list | None = None) -> str | None:
+    """The source a figure at offset `at` of `sentence` is attributed to, or None.
+
+    `mentions` are `_mentions(sentence)` when already known.
+    """
     rules = source_rules()
     best = None
-    for start, end, name, generic in _mentions(sentence):
+    for start, end, name, generic in _mentions(sentence) if mentions is None else mentions:
         if any(a <= start < b for a, b in avoid):
             continue
         cue = rules.before.search(sentence[:start])
@@ -809,6 +822,7 @@ def _read_article(article: str, text: str, sents: list[dict], monitor: str | Non
             continue
         background = _background(fixed) and not row["is_headline"]
         spans = [(i.start, i.end) for i in items]
+        mentions = _mentions(masked)
         made = []
         for item in items:
             start = row["start"] + index[item.start]
@@ -818,7 +832,7 @@ def _read_article(article: str, text: str, sents: list[dict], monitor: str | Non
             if item.group_span is not None:
                 gs, ge = item.group_span
                 item.group_text = raw[index[gs]:index[ge - 1] + 1]
-            c.source = (attribution(masked, item.start, spans, monitor)
+            c.source = (attribution(masked, item.start, spans, monitor, mentions)
                         or _pronoun_source(masked, text[:row["start"]], monitor))
             if background or _earlier_event(masked, ref_year):
                 c.scope = "background"
@@ -865,14 +879,14 @@ def _parts_of_totals(claims: list[Claim]) -> None:
             c.scope = "event_part"
 
 
-def _date_claims(claims: list[Claim], text: str, sents: list[dict], anchor: timeref.Anchor
-                 ) -> None:
-    """Pick each claim's time expression: its sentence first, then its paragraph's opening."""
+def _date_claims(claims: list[Claim], text: str, sents: list[dict],
+                 first_of_line: dict[int, dict], anchor: timeref.Anchor) -> None:
+    """Pick each claim's time expression: its sentence first, then its paragraph's opening.
+
+    `sents` are the claims' sentences; `first_of_line` maps a line to its first sentence.
+    """
     exprs = timeref.find_time_expressions(text, anchor)
     by_sentence = {r["sentence_id"]: r for r in sents}
-    first_of_line: dict[int, dict] = {}
-    for r in sents:
-        first_of_line.setdefault(r["line"], r)
     for c in claims:
         row = by_sentence[c.sentence_id]
         inside = [e for e in exprs if row["start"] <= e.start and e.end <= row["end"]
@@ -922,11 +936,18 @@ def extract_claims(sentences: pl.DataFrame, articles: pl.DataFrame, *,
     meta = {r["article"]: r for r in articles.filter(pl.col("article").is_in(wanted.implode()))
             .select(meta_cols).iter_rows(named=True)}
     cols = ["article", "sentence_id", "line", "start", "end", "text", "is_headline"]
+    openers: dict[str, dict[int, dict]] = {}
+    for r in (sentences.filter(pl.col("article").is_in(wanted.implode()))
+              .group_by("article", "line").agg(pl.col("sentence_id").min(),
+                                                 pl.col("start").min())
+              .iter_rows(named=True)):
+        openers.setdefault(r["article"], {})[r["line"]] = r
     rows = []
-    for (article,), group in candidates.sort("article", "sentence_id").group_by(
-            "article", maintain_order=True):
+    by_article: dict[str, list[dict]] = {}
+    for r in candidates.sort("article", "sentence_id").select(cols).iter_rows(named=True):
+        by_article.setdefault(r["article"], []).append(r)
+    for article, cand in by_article.items():
         a = meta[article]
-        cand = group.select(cols).to_dicts()
         monitor = article_monitor(a["text"])
         ref = set_start or (a["published_at"].date() if a["published_at"] else None)
         claims = _read_article(article, a["text"], cand, monitor, ref.year if ref else None)
@@ -934,10 +955,8 @@ def extract_claims(sentences: pl.DataFrame, articles: pl.DataFrame, *,
             continue
         _propagate_sources(claims)
         _parts_of_totals(claims)
-        all_sents = (sentences.filter(pl.col("article") == article).sort("sentence_id")
-                     .select(cols).to_dicts())
         anchor = timeref.article_anchor(a["text"], a["published_at"], set_start, set_end)
-        _date_claims(claims, a["text"], all_sents, anchor)
+        _date_claims(claims, a["text"], cand, openers[article], anchor)
         fb = _fallback(a["published_at"], a.get("published_precision"))
         for c in claims:
             rows.append(_row(c, a["text"], fb))
@@ -967,5 +986,15 @@ def _row(c: Claim, text: str, fallback: tuple) -> dict:
     }
 
 
-__all__ = ["extract_claims", "read_sentence", "classify_group", "deobfuscate", "attribution",
-           "article_monitor", "candidate_filter", "claim_rules", "source_rules", "Item"]
+__all__ = [
+    "Item",
+    "article_monitor",
+    "attribution",
+    "candidate_filter",
+    "claim_rules",
+    "classify_group",
+    "deobfuscate",
+    "extract_claims",
+    "read_sentence",
+    "source_rules",
+]

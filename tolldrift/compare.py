@@ -66,7 +66,8 @@ def claims_by_outlet_hour(claims: pl.DataFrame, articles: pl.DataFrame,
 
 
 def reconciled_series(claims: pl.DataFrame, articles: pl.DataFrame,
-                      outcome: str = "killed") -> pl.DataFrame:
+                      outcome: str = "killed", window_hours: int | None = None
+                      ) -> pl.DataFrame:
     """The event's overall toll over time, reconciled across outlets three ways.
 
     Only `event_total` claims of `outcome` counting group `all` with an as-of time enter
@@ -79,8 +80,11 @@ def reconciled_series(claims: pl.DataFrame, articles: pl.DataFrame,
       written number ("over 70" -> 70) and a vague amount at its `low`; figures with no
       lower bound ("up to 100") do not enter.
 
-    Columns: hour, method, value, outlets (outlets with a figure so far), then the
-    claim the value comes from: outlet, article, sentence_id, start, end, quote.
+    With `window_hours`, an outlet whose latest figure is older than that many hours
+    drops out (a stale figure no longer holds the minimum down).
+
+    Columns: hour, method, value, outlets (outlets contributing), then the claim the
+    value comes from: outlet, article, sentence_id, start, end, quote.
     """
     df = (_joined(claims, articles)
           .filter(pl.col("scope") == "event_total", pl.col("outcome") == outcome,
@@ -92,6 +96,8 @@ def reconciled_series(claims: pl.DataFrame, articles: pl.DataFrame,
               .then(pl.min_horizontal("number", "low"))))
     hours = df.select(at=pl.col("hour")).unique()
     known = hours.join_where(df, pl.col("hour") <= pl.col("at"))
+    if window_hours is not None:
+        known = known.filter(pl.col("hour") >= pl.col("at") - pl.duration(hours=window_hours))
     latest = known.filter(pl.col("hour") == pl.col("hour").max().over("at", "outlet"))
     outlets = known.group_by("at").agg(outlets=pl.col("outlet").n_unique().cast(pl.Int64))
     parts = []
@@ -209,6 +215,7 @@ def headline_metrics(claims: pl.DataFrame, articles: pl.DataFrame) -> dict[str, 
     last = series.filter(pl.col("hour") == pl.col("hour").max())
     latest = dict(zip(last["method"].to_list(), last["value"].to_list(), strict=True))
     verdicts = parts_against_totals(claims, articles)["verdict"]
+    event = df.filter(pl.col("scope") != "background")
 
     def iso(value):
         return None if value is None else value.isoformat()
@@ -225,8 +232,8 @@ def headline_metrics(claims: pl.DataFrame, articles: pl.DataFrame) -> dict[str, 
             pl.coalesce("number", "low").max()).item(),
         **{f"latest_{m}_killed": latest.get(m) for m in METHODS},
         "parts_exceeding_total": int((verdicts == "exceeds_total").sum()),
-        "first_as_of": iso(df["as_of_start"].min()),
-        "last_as_of": iso(df["as_of_end"].max()),
+        "first_as_of": iso(event["as_of_start"].min()),
+        "last_as_of": iso(event["as_of_end"].max()),
     }
 
 
@@ -241,14 +248,15 @@ def _tooltip(*extra: str) -> list[str]:
 
 def timeline_data(claims: pl.DataFrame, articles: pl.DataFrame,
                   outcome: str = "killed") -> pl.DataFrame:
-    """Rows of the timeline: event_total claims of `outcome` with an as-of time.
+    """Rows of the timeline: event_total claims of `outcome` counting everyone (group
+    `all`) with an as-of time.
 
     `kind` is `exact` (a point), `lower bound` (at least / more than: drawn from `y` up
     to `top`, the axis top) or `range` (approx, nearly, up to, vague: `y_low`..`y_high`).
     """
     df = (_joined(claims, articles)
           .filter(pl.col("scope") == "event_total", pl.col("outcome") == outcome,
-                  pl.col("as_of_start").is_not_null()))
+                  pl.col("group") == "all", pl.col("as_of_start").is_not_null()))
     top = df.select(pl.max_horizontal(pl.coalesce("high", "number", "low")).max()).item()
     top = int((top or 1) * 1.1) + 1
     kind = (pl.when(pl.col("qualifier").is_in(["at_least", "more_than"])
@@ -262,9 +270,9 @@ def timeline_data(claims: pl.DataFrame, articles: pl.DataFrame,
                 as_of_end=end,
                 y=pl.coalesce("number", "low", "high"),
                 y_low=pl.coalesce("low", pl.lit(0)),
-                y_high=pl.when(pl.col("kind") == "lower bound").then(pl.lit(top))
+                y_high=pl.when(pl.col("kind") == "lower bound").then(pl.lit(top, pl.Int64))
                 .otherwise(pl.coalesce("high", pl.lit(top))),
-                top=pl.lit(top))
+                top=pl.lit(top, pl.Int64))
             .select("outlet", "article", "sentence_id", "start", "end", "quote", "source",
                     "as_of_text", "as_of_start", "as_of_end", "mid", "qualifier", "number",
                     "vague", "low", "high", "group", "kind", "y", "y_low", "y_high", "top")

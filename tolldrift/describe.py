@@ -248,14 +248,14 @@ def _rules(lex: Lexicon) -> list[tuple[int, int, str, re.Pattern]]:
 
 def _hits(sentences: pl.DataFrame, rules: list) -> dict[int, list[int]]:
     """Row index -> indices of the rules whose pattern occurs in the row (vectorised)."""
-    long = (sentences.lazy().select(
+    # One chunk: the eager engine compiles each regex once per chunk.
+    flags = sentences.select("text").rechunk().select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"),
         *[pl.col("text").str.contains(f"(?i){rx.pattern}").alias(str(k))
           for k, (_, _, _, rx) in enumerate(rules)])
-            .unpivot(index="_row", variable_name="_rule", value_name="_hit")
+    long = (flags.unpivot(index="_row", variable_name="_rule", value_name="_hit")
             .filter(pl.col("_hit"))
-            .group_by("_row").agg(pl.col("_rule").cast(pl.Int64).sort())
-            .collect())
+            .group_by("_row").agg(pl.col("_rule").cast(pl.Int64).sort()))
     return dict(long.iter_rows())
 
 

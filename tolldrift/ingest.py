@@ -25,7 +25,7 @@ from tolldrift.text import has_final_punctuation, lines, split_sentences, word_c
 
 NUL = b"\x00"
 ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-RESERVED_FILES = {"articles.csv", "gold.jsonl"}
+RESERVED_FILES = {"articles.csv", "gold.jsonl", "descriptors.yaml"}
 MANIFEST = "articles.csv"
 MANIFEST_COLUMNS = ("article", "outlet", "author", "published", "url", "title")
 SET_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,80}$")

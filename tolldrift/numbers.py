@@ -75,8 +75,9 @@ def _int_map(data: dict, key: str, file: str) -> dict[str, float]:
     return {k.lower(): float(v) for k, v in value.items()}
 
 
-def _phrase_table(data: dict, key: str, file: str, allowed: tuple[str, ...]
+def _phrase_table(data: dict, key: str, file: str, allowed: tuple[str, ...], frame: str
                   ) -> tuple[tuple[str, re.Pattern], ...]:
+    """(qualifier, compiled phrase) pairs; `frame` anchors each phrase ("{}" stands for it)."""
     table = data.get(key)
     if not isinstance(table, dict):
         raise RuleError(file, key, "must be a mapping of qualifier to phrase list")
@@ -87,7 +88,9 @@ def _phrase_table(data: dict, key: str, file: str, allowed: tuple[str, ...]
         if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
             raise RuleError(file, f"{key}.{name}", "must be a list of non-empty strings")
         for p in phrases:
-            out.append((name, compile_pattern(p, file, f"{key}.{name}", re.I)))
+            compile_pattern(p, file, f"{key}.{name}")
+            out.append((name, compile_pattern(frame.replace("{}", p), file, f"{key}.{name}",
+                                              re.IGNORECASE)))
     return tuple(out)
 
 
@@ -113,7 +116,7 @@ def number_rules() -> NumberRules:
         if not isinstance(item["low"], int) or not (item["high"] is None
                                                     or isinstance(item["high"], int)):
             raise RuleError(NUMBER_FILE, key, "low must be an integer, high an integer or null")
-        pat = compile_pattern(item["pattern"], NUMBER_FILE, key, re.I)
+        pat = compile_pattern(item["pattern"], NUMBER_FILE, key, re.IGNORECASE)
         vague.append(VagueAmount(pat, str(item["word"]), item["low"], item["high"]))
 
     def alt(kind: str) -> str:
@@ -145,10 +148,13 @@ def number_rules() -> NumberRules:
         words=words,
         kinds=kinds,
         vague=tuple(vague),
-        finder=compile_pattern(finder, NUMBER_FILE, "(all words)", re.I),
-        qualifier_before=_phrase_table(qual, "before", QUALIFIER_FILE, QUALIFIERS),
-        qualifier_after=_phrase_table(qual, "after", QUALIFIER_FILE, QUALIFIERS),
-        qualifier_after_vague=_phrase_table(qual, "after_vague", QUALIFIER_FILE, QUALIFIERS),
+        finder=compile_pattern(finder, NUMBER_FILE, "(all words)", re.IGNORECASE),
+        qualifier_before=_phrase_table(qual, "before", QUALIFIER_FILE, QUALIFIERS,
+                                       r"\b(?:{})\s+$"),
+        qualifier_after=_phrase_table(qual, "after", QUALIFIER_FILE, QUALIFIERS,
+                                      r"\s*(?:{})(?![\w])"),
+        qualifier_after_vague=_phrase_table(qual, "after_vague", QUALIFIER_FILE, QUALIFIERS,
+                                            r"\s*(?:{})(?![\w])"),
         bands={k: float(v) for k, v in bands.items()},
     )
 
@@ -192,7 +198,7 @@ def _words_value(text: str, rules: NumberRules) -> int | None:
     if last in (None, "article", "fractions"):
         return None
     result = total + current
-    return int(round(result)) if result == result else None
+    return round(result)
 
 
 def _parse_match(m: re.Match, rules: NumberRules) -> ParsedNumber | None:
@@ -236,11 +242,14 @@ def parse_number(text: str) -> ParsedNumber | None:
 
 def qualifier_before(left: str) -> tuple[str, int] | None:
     """The qualifier ending `left` (the text just before a figure) and where it starts."""
+    cut = max(0, len(left) - 60)
+    tail = left[cut:]
     best = None
     for name, pat in number_rules().qualifier_before:
-        m = re.search(rf"\b(?:{pat.pattern})\s+$", left, re.I)
-        if m and (best is None or m.start() < best[1]):
-            best = (name, m.start())
+        m = pat.search(tail)
+        if m and (m.start() > 0 or cut == 0 or not left[cut - 1].isalnum()) and (
+                best is None or cut + m.start() < best[1]):
+            best = (name, cut + m.start())
     return best
 
 
@@ -249,7 +258,7 @@ def qualifier_after(right: str, *, vague: bool) -> tuple[str, int] | None:
     table = number_rules().qualifier_after + (
         number_rules().qualifier_after_vague if vague else ())
     for name, pat in table:
-        m = re.match(rf"\s*(?:{pat.pattern})(?![\w])", right, re.I)
+        m = pat.match(right)
         if m:
             return name, m.end()
     return None

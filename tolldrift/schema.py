@@ -215,6 +215,108 @@ REGISTRY: dict[str, Table] = {
 }
 
 
+def _c(name: str, dtype: pl.DataType, meaning: str, nullable: bool = True,
+       allowed: tuple[str, ...] | None = None) -> Column:
+    return Column(name, dtype, meaning, nullable, allowed)
+
+
+_CMP = "notebooks/04-compare-outlets.ipynb"
+_OUTLET = _c("outlet", pl.String, "Outlet (articles with no outlet found show as "
+             "`unknown outlet (<article>)`).", nullable=False)
+_QUOTE = _c("quote", pl.String, "The claim's words, `source_text[start:end]`.")
+_TRACE = (_c("article", pl.String, "Article of the claim the row comes from."),
+          _c("sentence_id", pl.Int32, "Sentence of that claim."),
+          _c("start", pl.Int64, "Start offset of that claim's quote."),
+          _c("end", pl.Int64, "End offset of that claim's quote."), _QUOTE)
+
+COMPARE_TOLLS = Table(
+    name="compare_tolls", path="data/processed/<set>/tolls-by-outlet-hour.parquet",
+    meaning="Claims of each kind per outlet and as-of hour.", written_by=_CMP,
+    columns=(_OUTLET,
+             _c("hour", DATETIME, "As-of hour (start of the claim's as-of interval, "
+                "truncated to the hour); null when undated."),
+             _c("outcome", pl.String, "Outcome.", False, OUTCOMES),
+             _c("group", pl.String, "Group.", False, GROUPS),
+             _c("scope", pl.String, "Scope.", False, SCOPES),
+             _c("claims", pl.Int64, "Number of claims.", False),
+             _c("articles", pl.Int64, "Number of articles they come from.", False)))
+
+COMPARE_RECONCILED = Table(
+    name="compare_reconciled", path="data/processed/<set>/reconciled-series.parquet",
+    meaning="The event's toll of people killed combined across outlets, hour by hour, by "
+            "three labelled methods.", written_by=_CMP,
+    columns=(_c("hour", DATETIME, "As-of hour.", False),
+             _c("method", pl.String, "`ibc_min`/`ibc_max`: lowest and highest credible total "
+                "of the outlets' latest figures; `acled_conservative`: the most conservative "
+                "figure.", False, ("ibc_min", "ibc_max", "acled_conservative")),
+             _c("value", pl.Int64, "The combined toll."),
+             _c("outlets", pl.Int64, "Outlets with a figure by that hour.", False),
+             _c("outlet", pl.String, "Outlet of the claim giving the value."), *_TRACE))
+
+COMPARE_PARTS = Table(
+    name="compare_parts", path="data/processed/<set>/parts-against-totals.parquet",
+    meaning="Per article total, the sum of the parts the article breaks out, checked "
+            "against the total's bounds.", written_by=_CMP,
+    columns=(_c("article", pl.String, "Article.", False), _OUTLET,
+             _c("outcome", pl.String, "Outcome.", False, OUTCOMES),
+             _c("as_of_start", DATETIME, "Start of the total's as-of interval."),
+             _c("as_of_end", DATETIME, "End of the total's as-of interval."),
+             _c("parts", pl.String, "The parts, e.g. `35 + 32 + 4`.", False),
+             _c("n_parts", pl.Int64, "Number of parts.", False),
+             _c("parts_sum", pl.Int64, "Sum of the parts.", False),
+             _c("total", pl.Int64, "The total's figure (null when vague)."),
+             _c("total_vague", pl.String, "The total's vague amount word."),
+             _c("total_qualifier", pl.String, "The total's qualifier.", False, QUALIFIERS),
+             _c("total_low", pl.Int64, "Lower bound of the total."),
+             _c("total_high", pl.Int64, "Upper bound of the total."),
+             _c("verdict", pl.String, "Whether the sum lies within the total's bounds.", False,
+                ("consistent", "exceeds_total", "below_total")),
+             *_TRACE[1:]))
+
+COMPARE_FIRST = Table(
+    name="compare_first_reports", path="data/processed/<set>/first-reports.parquet",
+    meaning="For each figure, which outlet reported it first and how many hours later the "
+            "others did.", written_by=_CMP,
+    columns=(_c("outcome", pl.String, "Outcome.", False, OUTCOMES),
+             _c("group", pl.String, "Group.", False, GROUPS),
+             _c("number", pl.Int64, "The figure."),
+             _c("vague", pl.String, "The vague amount word."), _OUTLET,
+             _c("reported_at", DATETIME, "When this outlet reported it."),
+             _c("time_basis", pl.String, "`published` (publication time) or `as_of` (the "
+                "figure's as-of start, when the article is undated)."),
+             _c("is_first", pl.Boolean, "This outlet reported it first.", False),
+             _c("first_outlet", pl.String, "The outlet that reported it first."),
+             _c("hours_later", pl.Float64, "Hours after the first report."), *_TRACE))
+
+COMPARE_CITATIONS = Table(
+    name="compare_citations", path="data/processed/<set>/citations.parquet",
+    meaning="Who each outlet cites: outlet -> source edges.", written_by=_CMP,
+    columns=(_OUTLET, _c("source", pl.String, "Source (`unattributed` when none).", False),
+             _c("claims", pl.Int64, "Claims attributed.", False),
+             _c("articles", pl.Int64, "Articles they come from.", False),
+             _c("article", pl.String, "Article of an example claim."),
+             _c("start", pl.Int64, "Start offset of the example."),
+             _c("end", pl.Int64, "End offset of the example."), _QUOTE))
+
+for _t in (COMPARE_TOLLS, COMPARE_RECONCILED, COMPARE_PARTS, COMPARE_FIRST, COMPARE_CITATIONS):
+    REGISTRY[_t.name] = _t
+
+TERMS = Table(
+    name="distinctive_terms", path="data/processed/<set>/distinctive-terms.parquet",
+    meaning="Weighted log-odds (informative Dirichlet prior) of each unigram and bigram in "
+            "one group of articles against all the others: groups are outlets, or days by "
+            "the articles' reported time.", written_by="notebooks/03-describe-coverage.ipynb",
+    columns=(_c("grouping", pl.String, "What the groups are.", False, ("outlet", "time")),
+             _c("group", pl.String, "The outlet, or the day (`YYYY-MM-DD 00:00`).", False),
+             _c("term", pl.String, "Unigram or bigram.", False),
+             _c("n", pl.Int64, "Uses of the term in the group.", False),
+             _c("delta", pl.Float64, "Log-odds ratio against all other groups.", False),
+             _c("var", pl.Float64, "Its variance.", False),
+             _c("z", pl.Float64, "delta / sqrt(var): above 1.96, the group uses the term "
+                "distinctively more.", False)))
+REGISTRY[TERMS.name] = TERMS
+
+
 def register(table: Table) -> Table:
     """Add a table defined elsewhere in the package to the registry."""
     REGISTRY[table.name] = table

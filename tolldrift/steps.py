@@ -89,3 +89,84 @@ def headline_tolls(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame
                             pl.col("published_at").dt.strftime("%Y-%m-%d %H:%M")
                             .alias("published"))
             .join(tolls, on="article", how="left").sort("article"))
+
+
+def compare_tables(claims: pl.DataFrame, articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The compare stage's tables, by name."""
+    from tolldrift import compare
+
+    return {
+        "tolls": compare.claims_by_outlet_hour(claims, articles, time="as_of"),
+        "reconciled": compare.reconciled_series(claims, articles),
+        "parts": compare.parts_against_totals(claims, articles),
+        "first_reports": compare.first_reports(claims, articles),
+        "citations": compare.citations(claims, articles),
+    }
+
+
+def write_compare(tables: dict[str, pl.DataFrame], claims: pl.DataFrame,
+                  articles: pl.DataFrame, *, tolls_out, reconciled_out, parts_out,
+                  first_reports_out, citations_out, timeline_plot_out, metrics_out) -> None:
+    """Write the compare tables, the timeline plot data (CSV for `dvc plots`) and metrics."""
+    from tolldrift import compare, scoring
+
+    for name, path in (("tolls", tolls_out), ("reconciled", reconciled_out),
+                       ("parts", parts_out), ("first_reports", first_reports_out),
+                       ("citations", citations_out)):
+        schema.write(tables[name], schema.REGISTRY[f"compare_{name}"], path)
+    plot = (compare.timeline_data(claims, articles)
+            .select("outlet", "article", "start", "end", "quote",
+                    pl.col("as_of_start").dt.strftime("%Y-%m-%dT%H:%M").alias("as_of"),
+                    "qualifier", "y", "kind"))
+    Path(timeline_plot_out).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(str(timeline_plot_out) + ".tmp")
+    plot.write_csv(tmp)
+    tmp.replace(timeline_plot_out)
+    scoring.write_metrics(compare.headline_metrics(claims, articles), metrics_out)
+
+
+def article_times(articles: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
+    """article -> `reported_at`: the publication time, else the latest start of the
+    article's own dated (non-fallback, non-background) claims; with `time_basis`."""
+    dated = (claims.filter(~pl.col("is_as_of_fallback") & (pl.col("scope") != "background")
+                           & pl.col("as_of_start").is_not_null())
+             .group_by("article").agg(as_of=pl.col("as_of_start").max()))
+    return (articles.select("article", "published_at").join(dated, on="article", how="left")
+            .select("article",
+                    reported_at=pl.coalesce("published_at", "as_of"),
+                    time_basis=pl.when(pl.col("published_at").is_not_null())
+                    .then(pl.lit("published"))
+                    .when(pl.col("as_of").is_not_null()).then(pl.lit("as_of"))
+                    .otherwise(pl.lit(None, pl.String)))
+            .sort("article"))
+
+
+def run_describe(articles: pl.DataFrame, sentences: pl.DataFrame, claims: pl.DataFrame,
+                 lexicon_in: str | Path | None, every: str = "1d"):
+    """Descriptors, and distinctive terms per outlet and per time bucket."""
+    from tolldrift import describe, logodds
+
+    lexicon_path = Path(lexicon_in) if lexicon_in and Path(lexicon_in).is_file() else None
+    lexicon = describe.load_lexicon(lexicon_path)
+    descriptors = describe.find_descriptors(sentences, lexicon)
+    outlets = articles.select("article", group=pl.col("outlet").fill_null("unknown"))
+    times = article_times(articles, claims).select(
+        "article", group=pl.col("reported_at").dt.truncate(every).dt.strftime("%Y-%m-%d %H:%M"))
+    terms = pl.concat([
+        logodds.distinctive_terms(sentences, outlets, group_col="group")
+        .with_columns(grouping=pl.lit("outlet")),
+        logodds.distinctive_terms(sentences, times.drop_nulls(), group_col="group")
+        .with_columns(grouping=pl.lit("time")),
+    ]).select("grouping", "group", "term", "n", "delta", "var", "z")
+    return descriptors, terms.sort("grouping", "group", "z", "term",
+                                   descending=[False, False, True, False])
+
+DESCRIPTOR_CATEGORIES = (
+    ("actor_state", "State forces: what each outlet calls them"),
+    ("actor_armed", "Armed groups: what each outlet calls them"),
+    ("victim", "Victims"),
+    ("responder", "Rescuers and aid"),
+    ("framing", "What the event is called"),
+    ("attribution", "How figures and claims are attributed"),
+    ("hedge", "Hedges"),
+)

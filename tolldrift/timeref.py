@@ -208,6 +208,7 @@ class _Patterns:
     point: tuple[re.Pattern, ...]        # detailed forms of one day reference, tried in order
     scan: tuple[tuple[str, re.Pattern], ...]   # (kind, pattern) searched in lower-cased text
     trigger: re.Pattern                  # words every expression holds; scanning looks near them
+    bg_trigger: re.Pattern               # words every background phrase holds
     relative_lead: frozenset[str]
 
 
@@ -280,12 +281,13 @@ def _build(rules: TimeRules) -> _Patterns:
     words = {w for phrase in (*rules.weekdays, *rules.months, *rules.day_parts,
                               *rules.relative_days, *rules.relative_parts,
                               *rules.until_published, *rules.recent_words, *rules.units,
-                              *rules.background_triggers, "ago", "since")
+                              "ago", "since")
              for w in phrase.split()}
     trigger = re.compile(rf"\b(?:{_alt(tuple(words))}|(?:19|20)\d\d)\b")
+    bg_trigger = re.compile(rf"\b{_alt(rules.background_triggers)}\b")
     lead = {w.split()[0] for w in (*rules.relative_days, *rules.relative_parts,
                                    *rules.until_published)}
-    return _Patterns(point, compiled, trigger, frozenset(lead))
+    return _Patterns(point, compiled, trigger, bg_trigger, frozenset(lead))
 
 
 _MARGIN = 48    # characters an expression reaches before or after a trigger word
@@ -485,7 +487,7 @@ def _point(words: str, ctx: _Ctx, before: date | None = None) -> _Span:
         if groups.get("ofpart"):
             inner = _point(m["rest"], ctx, before)
             if inner.start is None or inner.grain != "day":
-                return inner if inner.grain == "day" else _NONE
+                return _NONE
             return _window(inner.start.date(), r.day_parts[_norm(m["ofpart"])])
         if ctx.day is None:
             return _NONE
@@ -617,7 +619,8 @@ def find_time_expressions(text: str, anchor: Anchor) -> list[TimeExpr]:
                 background = True
             candidates.append(TimeExpr(words, m.start(), m.end(), span.start, span.end,
                                        background))
-    for pattern, (w_start, w_end) in itertools.product(rules().background_phrases, windows):
+    bg_windows = _windows(low, pats.bg_trigger)
+    for pattern, (w_start, w_end) in itertools.product(rules().background_phrases, bg_windows):
         for m in pattern.finditer(text, w_start, w_end):
             candidates.append(TimeExpr(m.group(), m.start(), m.end(), None, None, True))
     chosen: list[TimeExpr] = []
