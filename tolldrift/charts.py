@@ -98,12 +98,27 @@ def setup() -> None:
         _state["bundle_emitted"] = True
 
 
+def is_empty(chart: alt.TopLevelMixin) -> bool:
+    """True when every dataset of the chart has no rows (nothing would be drawn)."""
+    spec = chart_spec(chart)
+    datasets = spec.get("datasets") or {}
+    inline = spec.get("data", {}).get("values") if isinstance(spec.get("data"), dict) else None
+    if inline is not None:
+        return not inline and not any(datasets.values())
+    return bool(datasets) and not any(datasets.values())
+
+
 def show(chart: alt.TopLevelMixin, name: str) -> None:
     """Display `chart` as an interactive chart that also works in the offline HTML report.
 
     The element id comes from `name`; a name used again in the same process gets a
     numbered suffix, so ids stay unique and the same notebook gives the same ids.
+    A chart with no data rows is replaced by a one-line note.
     """
+    if is_empty(chart):
+        display({"text/markdown": f"*Nothing to draw for {name}: no figure of this kind.*",
+                 "text/plain": f"nothing to draw for {name}"}, raw=True)
+        return
     element_id = chart_id(name)
     _shown[element_id] = _shown.get(element_id, 0) + 1
     if _shown[element_id] > 1:

@@ -16,6 +16,27 @@ How a figure becomes a claim (all words live in `rules/*.yaml`):
 4. Scope, source (`sources.yaml`, with "the monitor" resolved to the monitor the
    article names) and the time expression that dates the figure (`timeref`)
    are added per article.
+
+Conventions:
+
+* `quote` runs from the qualifier (or the verb, when the outcome comes from it:
+  "killing 12"; or the running total, when the figure names nobody: "death toll
+  rose to 35") to the end of the people counted, the outcome word and a "by ..."
+  agent ("four civilians shot by security forces").
+* A range ("between 30 and 40", "30 to 40") is one claim: the upper figure,
+  qualifier `up_to`, `low`/`high` the two ends.
+* `scope`: `background` when a background cue (`scope.yaml`) precedes the figure
+  or follows it in the same clause, when the figure is dated to an earlier period,
+  or when it is about an event of an earlier year ("the 2004 tsunami");
+  `event_part` for list items, container parts ("including 30 children") and a
+  group's figure in an article that also gives an overall toll; else `event_total`.
+* `source`: the attributed mention nearest the figure in its sentence; else the
+  source a sentence-opening "It said" refers back to; else the source of the total
+  a part breaks down; else the source of the same figure elsewhere in the article.
+* As-of: the time expression in the figure's sentence nearest to it, else the one
+  opening its paragraph. When the words cannot be resolved to an interval, or
+  there are none, the interval falls back to the publication hour (or day) and
+  `is_as_of_fallback` is true; `as_of_text` keeps any words found.
 """
 
 from __future__ import annotations
@@ -45,6 +66,7 @@ NON_PEOPLE_FILE = "non_people.yaml"
 SCOPE_FILE = "scope.yaml"
 SOURCE_FILE = "sources.yaml"
 _OUTCOMES = schema.OUTCOMES
+_I = re.IGNORECASE
 
 
 # --------------------------------------------------------------------------- rules
@@ -182,11 +204,11 @@ def claim_rules() -> ClaimRules:
             head_group.append((name, re.compile(rf"\b(?:{h})\b", flags)))
         for m in mods:
             modifier_group.append((name, compile_pattern(rf"\b(?:{m})\b", GROUP_FILE,
-                                                         f"groups.{name}.modifiers", re.IGNORECASE)))
+                                                         f"groups.{name}.modifiers", _I)))
     head = re.compile("(?:" + "|".join(
         f"(?:{h})" if h.startswith("[A-Z]") else f"(?i:{h})"
         for h in sorted(all_heads, key=len, reverse=True)) + r")\b")
-    of_heads = re.compile(rf"(?:{_alt(expect_str_list(g, 'of_heads', GROUP_FILE))})\b", re.IGNORECASE)
+    of_heads = re.compile(rf"(?:{_alt(expect_str_list(g, 'of_heads', GROUP_FILE))})\b", _I)
     lead = re.compile(rf"(?:\s+(?:{_alt(expect_str_list(g, 'lead_words', GROUP_FILE))})\b)*",
                       re.IGNORECASE)
     stop = frozenset(w.lower() for w in expect_str_list(g, "stop_words", GROUP_FILE))
@@ -198,7 +220,7 @@ def claim_rules() -> ClaimRules:
     s = load_rules(SCOPE_FILE, required=("background", "not_after", "part", "part_before",
                                          "year_events"))
     vocabulary = sorted({w for v in words.values() for p in v for w in re.findall(r"[a-z]{4,}", p)
-                         if re.fullmatch(_alt(v), w, re.IGNORECASE)} | {"killed", "deaths", "fatalities"})
+                         if re.fullmatch(_alt(v), w, _I)} | {"killed", "deaths", "fatalities"})
     return ClaimRules(
         outcome_word=outcome_word,
         outcome_any=re.compile(rf"(?:{word_alt})\b", re.IGNORECASE),
@@ -227,13 +249,14 @@ def claim_rules() -> ClaimRules:
         background=tuple(compile_pattern(p, SCOPE_FILE, "background", re.IGNORECASE)
                          for p in expect_str_list(s, "background", SCOPE_FILE)),
         not_after=compile_pattern(rf"(?:{_alt(expect_str_list(s, 'not_after', SCOPE_FILE))})"
-                                  rf"\s+(?:\w+\s+){{0,6}}$", SCOPE_FILE, "not_after", re.IGNORECASE),
+                                  rf"\s+(?:\w+\s+){{0,6}}$", SCOPE_FILE, "not_after", _I),
         part=compile_pattern(_alt(expect_str_list(s, "part", SCOPE_FILE)), SCOPE_FILE, "part",
                              re.IGNORECASE),
         part_before=compile_pattern(_alt(expect_str_list(s, "part_before", SCOPE_FILE)),
                                     SCOPE_FILE, "part_before", re.IGNORECASE),
         year_event=compile_pattern(
-            rf"\b(?P<year>(?:19|20)\d\d)(?:['’]s)?\s+(?:{_alt(expect_str_list(s, 'year_events', SCOPE_FILE))})\b",
+            rf"\b(?P<year>(?:19|20)\d\d)(?:['’]s)?\s+"
+            rf"(?:{_alt(expect_str_list(s, 'year_events', SCOPE_FILE))})\b",
             SCOPE_FILE, "year_events", re.IGNORECASE),
         stems=stems,
         vocabulary=tuple(vocabulary),
@@ -247,7 +270,6 @@ class SourceRules:
     mentions: tuple[re.Pattern, ...]  # aliases and generic references, one named group each
     mention_names: tuple[tuple[str | None, bool], ...]  # per group m<i>: (name, is_generic)
     monitors: tuple[str, ...]
-    generic: tuple[tuple[re.Pattern, str | None], ...]
     before: re.Pattern
     verbs: re.Pattern
     verb_window: int
@@ -297,9 +319,9 @@ def source_rules() -> SourceRules:
         mentions=(combined(0), combined(re.IGNORECASE)),
         mention_names=names,
         monitors=monitors,
-        generic=tuple(generic),
         before=compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'before', SOURCE_FILE))})"
-                               rf"\s+(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}$", SOURCE_FILE, "before"),
+                               rf"\s+(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}$",
+                               SOURCE_FILE, "before"),
         verbs=compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b",
                               SOURCE_FILE, "verbs", re.IGNORECASE),
         verb_window=window,
@@ -781,13 +803,16 @@ def candidate_filter() -> pl.Expr:
     return pl.col("text").str.contains(number) & pl.col("text").str.contains(stems)
 
 
-def _background(sentence: str) -> bool:
+def _background_cues(sentence: str) -> list[int]:
+    """Offsets of background cues ("since 2011", "the war, which began") in a sentence."""
     rules = claim_rules()
-    for pat in rules.background:
-        for m in pat.finditer(sentence):
-            if not rules.not_after.search(sentence[:m.start()]):
-                return True
-    return False
+    return [m.start() for pat in rules.background for m in pat.finditer(sentence)
+            if not rules.not_after.search(sentence[:m.start()])]
+
+
+def _in_background(sentence: str, item: Item, cues: list[int]) -> bool:
+    """A cue dates the claims after it, and those before it in the same clause."""
+    return any(cue <= item.start or "," not in sentence[item.end:cue] for cue in cues)
 
 
 def _pronoun_source(sentence: str, before: str, monitor: str | None) -> str | None:
@@ -820,7 +845,7 @@ def _read_article(article: str, text: str, sents: list[dict], monitor: str | Non
         items = read_sentence(masked)
         if not items:
             continue
-        background = _background(fixed) and not row["is_headline"]
+        cues = [] if row["is_headline"] else _background_cues(masked)
         spans = [(i.start, i.end) for i in items]
         mentions = _mentions(masked)
         made = []
@@ -834,7 +859,7 @@ def _read_article(article: str, text: str, sents: list[dict], monitor: str | Non
                 item.group_text = raw[index[gs]:index[ge - 1] + 1]
             c.source = (attribution(masked, item.start, spans, monitor, mentions)
                         or _pronoun_source(masked, text[:row["start"]], monitor))
-            if background or _earlier_event(masked, ref_year):
+            if _in_background(masked, item, cues) or _earlier_event(masked, ref_year):
                 c.scope = "background"
             elif (item.part or claim_rules().part.search(masked)
                   or claim_rules().part_before.search(masked[:item.start])):
@@ -900,7 +925,8 @@ def _date_claims(claims: list[Claim], text: str, sents: list[dict],
                 c.scope = "background"
             continue
         opener = first_of_line.get(row["line"])
-        if opener is not None and opener["sentence_id"] != c.sentence_id and c.scope != "background":
+        if (opener is not None and opener["sentence_id"] != c.sentence_id
+                and c.scope != "background"):
             lead = [e for e in exprs if e.start - opener["start"] <= 3
                     and e.start >= opener["start"] and not e.is_background]
             if lead:
@@ -962,9 +988,39 @@ def extract_claims(sentences: pl.DataFrame, articles: pl.DataFrame, *,
             rows.append(_row(c, a["text"], fb))
     if not rows:
         return schema.empty(schema.CLAIMS)
-    df = pl.DataFrame(rows, schema=schema.CLAIMS.polars_schema)
-    return schema.enforce(df.sort("article", "start", "end", "sentence_id", "number"),
-                          schema.CLAIMS)
+    df = pl.DataFrame(rows, schema=schema.CLAIMS.polars_schema).sort(
+        "article", "start", "end", "sentence_id", "number")
+    return schema.enforce(_undated_fallback(df, set_start, set_end), schema.CLAIMS)
+
+
+def _undated_fallback(df: pl.DataFrame, set_start: dt.date | None,
+                      set_end: dt.date | None) -> pl.DataFrame:
+    """Give undated claims of undated articles an interval, still flagged as fallback.
+
+    A claim the text does not date takes its article's publication time (see
+    `_fallback`). When the article has none either, an event claim takes the
+    interval of the nearest earlier dated event claim of the same article (else the
+    nearest later one), and failing that the set's days [set_start, set_end + 1 day).
+    Background claims are never filled.
+    """
+    event = pl.col("scope") != "background"
+    dated = pl.when(event & ~pl.col("is_as_of_fallback"))
+    start = dated.then(pl.col("as_of_start"))
+    end = dated.then(pl.col("as_of_end"))
+    days = (None, None)
+    if set_start is not None and set_end is not None:
+        days = (dt.datetime.combine(set_start, dt.time(0)),
+                dt.datetime.combine(set_end + dt.timedelta(days=1), dt.time(0)))
+    todo = event & pl.col("as_of_start").is_null()
+    filled = df.with_columns(
+        _s=start.forward_fill().backward_fill().over("article", order_by="start"),
+        _e=end.forward_fill().backward_fill().over("article", order_by="start"))
+    return filled.with_columns(
+        as_of_start=pl.when(todo).then(pl.coalesce("_s", pl.lit(days[0], schema.DATETIME)))
+        .otherwise("as_of_start"),
+        as_of_end=pl.when(todo).then(pl.coalesce("_e", pl.lit(days[1], schema.DATETIME)))
+        .otherwise("as_of_end"),
+    ).drop("_s", "_e")
 
 
 def _row(c: Claim, text: str, fallback: tuple) -> dict:

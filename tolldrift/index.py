@@ -66,8 +66,9 @@ def render_index(sets: dict[str, dict], stages: list[tuple[str, str]], interim: 
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>tolldrift reports</title>", f"<style>{STYLE}</style></head><body>",
              "<h1>tolldrift reports</h1>",
-             "<p>How each outlet's casualty counts and descriptions of one event differ and "
-             "change over the hours. One section per article set; each report opens offline.</p>"]
+             ("<p>How each outlet's casualty counts and descriptions of one event differ "
+              "and change over the hours. One section per article set; each report opens "
+              "offline.</p>")]
     for name in sorted(sets):
         cfg = sets[name] or {}
         s = set_summary(name, interim, processed)

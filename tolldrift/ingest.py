@@ -13,7 +13,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +24,20 @@ from tolldrift.lexicon import RuleError, compile_pattern, load_rules, rules_path
 from tolldrift.text import has_final_punctuation, lines, split_sentences, word_count
 
 NUL = b"\x00"
+# Size limits: a news article is far below them; anything above is not prose and is
+# skipped before any per-line work (keeps every set readable in seconds).
+MAX_TEXT_CHARS = 5_000_000
+MAX_LINE_CHARS = 100_000
+MAX_HTML_CHARS = 20_000_000
+MAX_ID_CHARS = 200
+# Elements whose content a reader never sees as article text.
+HTML_PRUNE = ("//script", "//style", "//noscript", "//iframe", "//template", "//object",
+              "//embed", "//svg", "//canvas")
+_CONTROL_BYTES = bytes(c for c in range(32) if chr(c) not in "\t\n\r\f\v")
+_CONTROL_CHARS = re.compile("[" + re.escape(_CONTROL_BYTES.decode("ascii")) + "]")
+_LONG_LINE = re.compile(rf"(?<![^\r\n])[^\r\n]{{{MAX_LINE_CHARS + 1}}}")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LONG_TOKEN = re.compile(r"(?<!\S)\S{200,}")
 ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 RESERVED_FILES = {"articles.csv", "gold.jsonl", "descriptors.yaml"}
 MANIFEST = "articles.csv"
@@ -136,9 +150,10 @@ class SkipFile(Exception):
 def decode(data: bytes) -> tuple[str, str]:
     """Decode raw bytes; returns (text, codec) with `data.decode(codec) == text`.
 
-    UTF-8 (with or without BOM) and UTF-16 with BOM are read as such; other bytes
-    that are not UTF-8 are read as Windows-1252 when every byte is defined there.
-    Raises SkipFile for empty, binary or undecodable input.
+    UTF-8 (with or without BOM) and UTF-16 with BOM are read as such, and so is
+    UTF-16 without BOM when half its code units or more are ASCII; other bytes that
+    are not UTF-8 are read as Windows-1252 when every byte is defined there.
+    Raises SkipFile (and nothing else) for empty, binary or undecodable input.
     """
     if not data.strip():
         raise SkipFile("empty file" if not data else "file holds only white space")
@@ -148,8 +163,10 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise SkipFile(f"invalid UTF-16 after its byte-order mark at byte {exc.start}")
         codec = "utf-16"
+    elif NUL in data and (bomless := _utf16_without_bom(data)) is not None:
+        text, codec = bomless
     else:
-        if b"\x00" in data:
+        if NUL in data:
             raise SkipFile(f"binary file: NUL byte at offset {data.index(NUL)}")
         codec = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
         try:
@@ -169,10 +186,53 @@ def decode(data: bytes) -> tuple[str, str]:
             codec = "cp1252"
     if not text.strip():
         raise SkipFile("file holds only white space")
-    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if codec.startswith("utf-16"):
+        control = len(_CONTROL_CHARS.findall(text))
+    else:  # control characters are the same single bytes in UTF-8 and Windows-1252
+        control = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if control > max(8, len(text) // 100):
         raise SkipFile(f"binary file: {control} control characters in {len(text)}")
     return text, codec
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) when `data` reads as mostly-ASCII UTF-16 without a byte-order mark."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd >= len(data) // 4 and even == 0:
+        codec = "utf-16-le"
+    elif even >= len(data) // 4 and odd == 0:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if _CONTROL_CHARS.search(text):
+        return None
+    return text, codec
+
+
+def check_size(text: str) -> None:
+    """Raise SkipFile when a text is too long, or has a line too long, to be an article."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise SkipFile(f"text is longer than {MAX_TEXT_CHARS} characters")
+    if len(text) > MAX_LINE_CHARS and (m := _LONG_LINE.search(text)):
+        number = len(_LINE_BREAK.findall(text, 0, m.start())) + 1
+        raise SkipFile(f"line {number} is longer than {MAX_LINE_CHARS} characters")
+
+
+def id_problem(article: str) -> str | None:
+    """Why `article` cannot be an article id, or None when it can."""
+    if not article.strip():
+        return "article id is empty"
+    if len(article) > MAX_ID_CHARS:
+        return f"article id is longer than {MAX_ID_CHARS} characters"
+    if _CONTROL_CHARS.search(article) or any(ch in article for ch in "\n\r\t\f\v\x7f"):
+        return f"article id {article!r} holds control characters"
+    return None
 
 
 # --------------------------------------------------------------------------- metadata
@@ -226,12 +286,12 @@ def parse_published(value: str) -> tuple[datetime, str]:
         except ValueError:
             pass
     try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        dt = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"unrecognised date {value!r} (expected YYYY-MM-DD or "
                          "YYYY-MM-DD HH:MM[:SS])") from None
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     precision = "second" if dt.second or dt.microsecond else "minute"
     return dt.replace(microsecond=0), precision
 
@@ -284,7 +344,7 @@ def parse_text(text: str, meta: Meta) -> Parsed:
         is_title_candidate = idx == 0 and start == ln.start
         final = has_final_punctuation(seg)
         if is_title_candidate and not final and word_count(seg) <= mrules.title_max_words:
-            title = seg
+            title = " ".join(seg.split())
             sm = mrules.site_suffix.search(title)
             if sm:
                 title = title[: sm.start()].rstrip()
@@ -294,13 +354,38 @@ def parse_text(text: str, meta: Meta) -> Parsed:
             out.sentences.append((ln.number, s, e, not final and len(spans) == 1))
         body_seen += 1
     if meta.outlet is None:
+        probe = _mask_long_tokens(text)
         for name, pattern in mrules.anywhere:
-            hit = next((m for ln in all_lines for m in [pattern.search(text, ln.start, ln.end)]
-                        if m), None)
+            hit = next((m for ln in all_lines
+                        for m in [_search(pattern, text, probe, ln.start, ln.end)] if m), None)
             if hit:
                 _take(meta, hit, f"text:{name}")
                 break
     return out
+
+
+def _mask_long_tokens(text: str) -> str:
+    """`text` with every run of 200+ non-space characters blanked out (same length).
+
+    A pattern searched everywhere in a line can take time quadratic in the length of
+    one long token (a URL, a run of "A-A-A-..."); it is searched in this copy instead.
+    """
+    if not _LONG_TOKEN.search(text):
+        return text
+    return _LONG_TOKEN.sub(lambda m: "\x00" * len(m.group()), text)
+
+
+def _search(pattern: re.Pattern, text: str, probe: str, start: int, end: int):
+    """First match of `pattern` in text[start:end], found in `probe` and confirmed in `text`."""
+    pos = start
+    while (hit := pattern.search(probe, pos, end)) is not None:
+        if probe is text:
+            return hit
+        m = pattern.match(text, hit.start(), end)
+        if m is not None:
+            return m
+        pos = hit.start() + 1
+    return None
 
 
 def _take(meta: Meta, m: re.Match, how: str) -> None:
@@ -332,6 +417,7 @@ class RawArticle:
 
 def read_txt(path: Path) -> list[RawArticle]:
     text, codec = decode(path.read_bytes())
+    check_size(text)
     return [RawArticle(path.stem, path.name, "txt", codec, text, Meta())]
 
 
@@ -339,10 +425,12 @@ def read_html(path: Path) -> list[RawArticle]:
     import trafilatura
 
     html, codec = decode(path.read_bytes())
+    if len(html) > MAX_HTML_CHARS:
+        raise SkipFile(f"HTML page longer than {MAX_HTML_CHARS} characters")
     try:
         doc = trafilatura.bare_extraction(
             html, include_comments=False, include_tables=False, with_metadata=True,
-            deduplicate=False,
+            deduplicate=False, prune_xpath=list(HTML_PRUNE),
         )
         doc = doc.as_dict() if doc is not None else None
     except RecursionError:
@@ -350,7 +438,11 @@ def read_html(path: Path) -> list[RawArticle]:
     except Exception as exc:  # noqa: BLE001 - any parser failure skips the file
         raise SkipFile(f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None
     if not doc or not (doc.get("text") or "").strip():
+        if _too_deep(html):
+            raise SkipFile("no article text found in the HTML page: elements nested deeper "
+                           "than the parser's limit of 255")
         raise SkipFile("no article text found in the HTML page")
+    check_size(doc["text"])
     meta = Meta()
     meta.set("title", (doc.get("title") or "").strip() or None, "metadata")
     meta.set("author", (doc.get("author") or "").strip() or None, "metadata")
@@ -365,38 +457,84 @@ def read_html(path: Path) -> list[RawArticle]:
     return [RawArticle(path.stem, path.name, "html", codec, doc["text"], meta)]
 
 
+def _too_deep(html: str) -> bool:
+    """Whether the HTML parser stops at its nesting limit on this page."""
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser()
+    try:
+        lxml_html.document_fromstring(html, parser=parser)
+    except Exception:  # noqa: BLE001 - only a diagnosis; the page is skipped anyway
+        return False
+    return any("depth" in str(e.message) for e in parser.error_log)
+
+
+def _json_object(line: str) -> dict:
+    """One JSONL line as an object; SkipFile with the reason otherwise."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise SkipFile(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise SkipFile("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with too many digits
+        raise SkipFile(f"invalid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise SkipFile("line is not a JSON object")
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise SkipFile("invalid JSON: a string escapes a lone surrogate (\\ud800-\\udfff)"
+                       ) from None
+    return obj
+
+
+def _jsonl_id(value, fallback: str) -> str:
+    """The article id of one JSONL line (a string or an integer), or SkipFile."""
+    if value is None:
+        return fallback
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise SkipFile(f"article id must be a string or an integer, not {type(value).__name__}")
+    article = str(value).strip() or fallback
+    problem = id_problem(article)
+    if problem:
+        raise SkipFile(problem)
+    return article
+
+
 def read_jsonl(path: Path, skips: list[Skip]) -> list[RawArticle]:
     text, codec = decode(path.read_bytes())
     out = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only CR and LF end a JSONL line: U+2028, U+0085 and the like may sit in strings.
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
         where = f"{path.name}:{number}"
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            skips.append(Skip(where, f"invalid JSON: {exc.msg} at column {exc.colno}"))
+            obj = _json_object(line)
+            body = next((obj[k] for k in JSONL_TEXT_FIELDS if isinstance(obj.get(k), str)),
+                        None)
+            if body is None or not body.strip():
+                raise SkipFile(f"no text field (one of {', '.join(JSONL_TEXT_FIELDS)})")
+            check_size(body)
+            values = {
+                name: next((obj[k] for k in keys if obj.get(k) not in (None, "")), None)
+                for name, keys in JSONL_FIELDS.items()
+            }
+            article = _jsonl_id(values["article"], f"{path.stem}-{number}")
+        except SkipFile as exc:
+            skips.append(Skip(where, str(exc)))
             continue
-        if not isinstance(obj, dict):
-            skips.append(Skip(where, "line is not a JSON object"))
-            continue
-        body = next((obj[k] for k in JSONL_TEXT_FIELDS if isinstance(obj.get(k), str)), None)
-        if body is None or not body.strip():
-            skips.append(Skip(where, f"no text field (one of {', '.join(JSONL_TEXT_FIELDS)})"))
-            continue
-        values = {
-            name: next((obj[k] for k in keys if obj.get(k) not in (None, "")), None)
-            for name, keys in JSONL_FIELDS.items()
-        }
-        article = str(values["article"]) if values["article"] is not None else (
-            f"{path.stem}-{number}")
         meta = Meta()
         for name in ("author", "title", "url"):
             value = values[name]
+            if isinstance(value, dict):
+                value = None
             if isinstance(value, list):
                 value = ", ".join(map(str, value))
             meta.set(name, str(value).strip() if value is not None else None, "metadata")
-        meta.set("outlet", normalise_outlet(values["outlet"] and str(values["outlet"])),
+        outlet = values["outlet"]
+        meta.set("outlet", normalise_outlet(outlet if isinstance(outlet, str) else None),
                  "metadata")
         if values["published"] is not None:
             try:
@@ -419,6 +557,9 @@ def read_manifest(path: Path) -> dict[str, dict[str, str | None]]:
         raise IngestError(f"{path}: not UTF-8 (byte {exc.start})") from None
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise IngestError(f"{path}: column(s) {twice} appear more than once in the header")
     if "article" not in header:
         raise IngestError(f"{path}: header must include 'article' (found {header})")
     unknown = [h for h in header if h not in MANIFEST_COLUMNS]
@@ -471,7 +612,15 @@ def ingest_set(raw_dir: str | Path) -> IngestResult:
     if not raw_dir.is_dir():
         raise IngestError(f"{raw_dir}: no such set folder")
     skips: list[Skip] = []
-    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = []
+    for p in sorted(raw_dir.iterdir()):
+        if p.name.startswith("."):
+            continue  # hidden files, as are sub-folders below, are not part of the set
+        if p.is_symlink():
+            skips.append(Skip(p.name, "symbolic link: only regular files in the set folder "
+                                      "are read"))
+        elif p.is_file():
+            files.append(p)
     manifest_path = raw_dir / MANIFEST
     manifest = read_manifest(manifest_path) if manifest_path.exists() else None
     raws: list[RawArticle] = []
@@ -483,6 +632,10 @@ def ingest_set(raw_dir: str | Path) -> IngestResult:
             skips.append(Skip(path.name, f"unsupported file type {path.suffix or '(none)'!r}; "
                                          f"expected one of {sorted(ARTICLE_SUFFIXES)}"))
             continue
+        problem = id_problem(path.stem) if fmt != "jsonl" else None
+        if problem:
+            skips.append(Skip(path.name, f"file name unusable: {problem}"))
+            continue
         try:
             if fmt == "txt":
                 raws.extend(read_txt(path))
@@ -492,6 +645,8 @@ def ingest_set(raw_dir: str | Path) -> IngestResult:
                 raws.extend(read_jsonl(path, skips))
         except SkipFile as exc:
             skips.append(Skip(path.name, str(exc)))
+        except OSError as exc:
+            skips.append(Skip(path.name, f"cannot be read: {exc.strerror or exc}"))
     if not raws and not skips:
         raise IngestError(f"{raw_dir}: the set folder holds no article files "
                           f"({', '.join(sorted(ARTICLE_SUFFIXES))})")

@@ -343,7 +343,7 @@ def enforce(df: pl.DataFrame, table: Table | str) -> pl.DataFrame:
         if s.dtype != col.dtype:
             try:
                 s = s.cast(col.dtype, strict=True)
-            except Exception as exc:  # noqa: BLE001 - re-raised with context
+            except Exception as exc:
                 raise SchemaError(
                     f"table {table.name!r}: column {col.name!r} cannot be cast from "
                     f"{s.dtype} to {col.dtype}: {exc}"

@@ -9,7 +9,10 @@ from functools import cache
 from tolldrift.lexicon import expect_str_list, load_rules, rules_path
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+# A run of final punctuation, its closing quotes, then space and a capital or digit.
+# The run starts only where the previous character is not final punctuation, and
+# its quantifiers are possessive, so a line of "....." is read in linear time.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"”’')\]]*+(?=\s++[\"“‘'(\[]?[A-Z0-9])")
 _CLOSERS = "\"”’')]"
 
 
@@ -54,11 +57,11 @@ def lines(text: str) -> list[Line]:
         content_end = raw_end
         while content_end > pos and text[content_end - 1] in "\r\n":
             content_end -= 1
-        s, e = pos, content_end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        # str.strip uses the same white space as str.isspace, in C (a line may be long).
+        segment = text[pos:content_end]
+        stripped = segment.strip()
+        s = pos + (len(segment) - len(segment.lstrip())) if stripped else pos
+        e = s + len(stripped)
         if s < e:
             out.append(Line(number, s, e))
         number += 1
