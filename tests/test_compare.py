@@ -261,7 +261,7 @@ def test_headline_metrics():
         "event_total_claims": 7, "background_claims": 1, "max_event_total_killed": 100,
         "latest_ibc_min_killed": 24, "latest_ibc_max_killed": 100,
         "latest_acled_conservative_killed": 24, "parts_exceeding_total": 0,
-        "first_as_of": "2011-03-01T00:00:00", "last_as_of": "2025-03-08T00:00:00",
+        "first_as_of": "2025-03-06T18:00:00", "last_as_of": "2025-03-08T00:00:00",
     }
     assert json.loads(json.dumps(got, sort_keys=True)) == got
 

@@ -383,8 +383,16 @@ def _dtype_name(dtype: pl.DataType) -> str:
                                       else str(dtype))
 
 
+# Modules that register tables of their own when imported.
+REGISTERING_MODULES = ("tolldrift.scoring",)
+
+
 def data_dictionary() -> str:
     """Markdown data dictionary of every registered table."""
+    import importlib
+
+    for module in REGISTERING_MODULES:
+        importlib.import_module(module)
     parts = []
     for t in REGISTRY.values():
         parts.append(f"### `{t.name}`\n\n`{t.path}`: {t.meaning}\n")
