@@ -37,7 +37,7 @@ _CONTROL_BYTES = bytes(c for c in range(32) if chr(c) not in "\t\n\r\f\v")
 _CONTROL_CHARS = re.compile("[" + re.escape(_CONTROL_BYTES.decode("ascii")) + "]")
 _LONG_LINE = re.compile(rf"(?<![^\r\n])[^\r\n]{{{MAX_LINE_CHARS + 1}}}")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_LONG_TOKEN = re.compile(r"(?<!\S)\S{200,}")
+_LONG_TOKEN = re.compile(r"(?<!\S)\S{40,}")
 ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 RESERVED_FILES = {"articles.csv", "gold.jsonl", "descriptors.yaml"}
 MANIFEST = "articles.csv"
@@ -365,7 +365,7 @@ def parse_text(text: str, meta: Meta) -> Parsed:
 
 
 def _mask_long_tokens(text: str) -> str:
-    """`text` with every run of 200+ non-space characters blanked out (same length).
+    """`text` with every run of 40+ non-space characters blanked out (same length).
 
     A pattern searched everywhere in a line can take time quadratic in the length of
     one long token (a URL, a run of "A-A-A-..."); it is searched in this copy instead.

@@ -54,7 +54,7 @@ MISTAKES = schema.register(schema.Table(
     name="mistakes",
     path="data/processed/<set>/mistakes.parquet",
     meaning="One row per difference between the extracted claims and the gold claims.",
-    written_by="tolldrift.scoring.score",
+    written_by="notebooks/02-extract-claims.ipynb",
     columns=(
         schema.Column("kind", pl.String, "`miss`: a gold claim nothing matched; "
                       "`false_positive`: a claim matching no gold claim; `field`: a matched "

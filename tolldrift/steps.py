@@ -59,10 +59,14 @@ def run_claims(articles_in: str | Path, sentences_in: str | Path, gold_in: str |
     return ClaimsRun(claims, start, end, how, metrics, mistakes)
 
 
-def write_claims(run: ClaimsRun, claims_out: str | Path, metrics_out: str | Path) -> None:
+def write_claims(run: ClaimsRun, claims_out: str | Path, mistakes_out: str | Path,
+                 metrics_out: str | Path) -> None:
+    """Write the claims, the mistakes against gold (empty without gold) and the metrics."""
     from tolldrift import scoring
 
     schema.write(run.claims, schema.CLAIMS, claims_out)
+    mistakes = run.mistakes if run.mistakes is not None else schema.empty(scoring.MISTAKES)
+    schema.write(mistakes, scoring.MISTAKES, mistakes_out)
     scoring.write_metrics(run.metrics, metrics_out)
 
 
