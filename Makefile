@@ -38,9 +38,8 @@ lab: env ## Open JupyterLab on notebooks/ with the project's kernel
 
 lint: env ## Check style with ruff
 	ruff check tolldrift tests benchmarks
-	ruff format --check tolldrift tests benchmarks
 
-format: env ## Format code with ruff
+format: env ## Format code with ruff (ruff format)
 	ruff format tolldrift tests benchmarks
 
 bench: env ## Run the benchmarks quoted in the README (prints figures)

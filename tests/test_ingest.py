@@ -223,18 +223,18 @@ GOOD = "Floods killed four people in the valley on Monday.\n"
                      [("a.txt", "duplicate article id 'a': already read from a.html")], ["a"],
                      id="duplicate-article-id"),
         pytest.param({"a.txt": GOOD, "notes.docx": b"PK"},
-                     [("notes.docx", "unsupported file type '.docx'; expected one of "
-                                     "['.htm', '.html', '.jsonl', '.txt']")], ["a"],
+                     [("notes.docx", ("unsupported file type '.docx'; expected one of "
+                                      "['.htm', '.html', '.jsonl', '.txt']"))], ["a"],
                      id="unsupported-extension"),
         pytest.param({"a.txt": GOOD, "articles.csv": "article,outlet\na,Valley News\nz,Other\n"},
-                     [("articles.csv", "row for article 'z', but no such file in the set "
-                                       "folder")], ["a"], id="manifest-row-for-missing-file"),
+                     [("articles.csv", ("row for article 'z', but no such file in the set "
+                                        "folder"))], ["a"], id="manifest-row-for-missing-file"),
         pytest.param({"a.txt": GOOD, "b.txt": GOOD, "articles.csv": "article,outlet\na,Vale\n"},
-                     [("b.txt", "not listed in articles.csv: read with metadata inferred from "
-                                "its text")], ["a", "b"], id="file-absent-from-manifest"),
+                     [("b.txt", ("not listed in articles.csv: read with metadata inferred from "
+                                 "its text"))], ["a", "b"], id="file-absent-from-manifest"),
         pytest.param({"w.jsonl": json.dumps({"id": "x", "text": GOOD}) + "\n{broken\n"},
-                     [("w.jsonl:2", "invalid JSON: Expecting property name enclosed in double "
-                                    "quotes at column 2")], ["x"], id="jsonl-bad-line"),
+                     [("w.jsonl:2", ("invalid JSON: Expecting property name enclosed in double "
+                                     "quotes at column 2"))], ["x"], id="jsonl-bad-line"),
         pytest.param({"w.jsonl": json.dumps({"id": "x", "title": "no body"}) + "\n"
                       + json.dumps({"id": "y", "text": GOOD}) + "\n"},
                      [("w.jsonl:1", "no text field (one of text, body, content, article_text)")],

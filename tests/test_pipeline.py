@@ -41,7 +41,7 @@ def test_notebook_parameters_are_grouped_and_scratch_only(notebook):
     values, source = _parameters(notebook)
     assert source.startswith("# inputs\n") and "\n# outputs\n" in source
     outputs = source.split("\n# outputs\n", 1)[1]
-    for name in re.findall(r"^(\w+)\s*=", outputs, flags=re.M):
+    for name in re.findall(r"^(\w+)\s*=", outputs, flags=re.MULTILINE):
         assert str(values[name]).startswith("../data/scratch/"), (
             f"{notebook.name}: default output {name} must stay in data/scratch, not in a "
             "DVC-tracked path")

@@ -26,7 +26,7 @@ from tolldrift.text import has_final_punctuation, lines, split_sentences, word_c
 NUL = b"\x00"
 # Size limits: a news article is far below them; anything above is not prose and is
 # skipped before any per-line work (keeps every set readable in seconds).
-MAX_TEXT_CHARS = 5_000_000
+MAX_TEXT_CHARS = 1_000_000
 MAX_LINE_CHARS = 100_000
 MAX_HTML_CHARS = 20_000_000
 MAX_ID_CHARS = 200
