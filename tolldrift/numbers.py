@@ -25,6 +25,8 @@ from tolldrift.lexicon import RuleError, compile_pattern, load_rules
 
 NUMBER_FILE = "number_words.yaml"
 QUALIFIER_FILE = "qualifiers.yaml"
+# No count of people is larger; a longer run of digits is not a figure.
+MAX_FIGURE = 10**12
 QUALIFIERS = ("exact", "at_least", "more_than", "approx", "nearly", "up_to")
 
 
@@ -198,6 +200,8 @@ def _words_value(text: str, rules: NumberRules) -> int | None:
     if last in (None, "article", "fractions"):
         return None
     result = total + current
+    if not math.isfinite(result) or result > MAX_FIGURE:
+        return None
     return round(result)
 
 
