@@ -12,6 +12,7 @@ no-op <= 1.2 x `dvc status`.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -27,8 +28,12 @@ SET = "syria-coast-2025-03"
 
 
 def _run(argv: list[str], cwd: Path) -> float:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
+                                 f"{os.environ.get('PATH', '')}"}
     start = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
+    done = subprocess.run(argv, cwd=cwd, check=False, capture_output=True, text=True, env=env)
+    if done.returncode:
+        sys.exit(f"{' '.join(argv)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     return time.perf_counter() - start
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +33,25 @@ _JSON_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
 
 @functools.cache
 def _bundle_js() -> str:
+    """Vega, Vega-Lite and vega-embed as one script, for altair's Vega-Lite version.
+
+    Building it takes seconds, so it is kept in a cache file named after the
+    vl-convert and Vega-Lite versions (`TOLLDRIFT_CACHE`, default: the system's
+    temporary folder) and built again only when that file is missing.
+    """
     import vl_convert
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    known = major_minor in vl_convert.get_vegalite_versions()
-    js = vl_convert.javascript_bundle(vl_version=major_minor if known else None)
+    cache_dir = Path(os.environ.get("TOLLDRIFT_CACHE") or tempfile.gettempdir())
+    cache = cache_dir / f"tolldrift-vega-{vl_convert.__version__}-vl{major_minor}.js"
+    try:
+        js = cache.read_text(encoding="utf-8")
+    except OSError:
+        js = vl_convert.javascript_bundle(vl_version=major_minor)
+        try:
+            write_atomic(cache, js)
+        except OSError:
+            pass
     if re.search(r"</script|<!--", js, re.IGNORECASE):
         raise RuntimeError("the Vega bundle cannot be inlined in a <script> element")
     return js
