@@ -27,6 +27,7 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 env: $(STAMP) ## Create the locked environment in .venv (only when missing or stale)
 
 repro: env ## Run the pipeline (dvc repro) for every article set in params.yaml, writing reports/
+	python -m tolldrift.sets params.yaml data/raw
 	dvc repro
 
 test: env ## Run every test (unit, notebooks under nbval, reports in a browser)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 from conftest import tree_digest
 
 from tolldrift import ingest
@@ -490,3 +491,25 @@ def test_load_sets_invalid_yaml_and_missing_file(tmp_path):
         load_sets(_params(tmp_path, "sets: {a: [\n"))
     with pytest.raises(ParamsError, match="nope.yaml: file not found"):
         load_sets(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("sets", "folders", "message"),
+    [
+        pytest.param({"a-set": {"title": "A"}}, ["a-set"], None, id="known-set"),
+        pytest.param({"a-set": {"title": "A"}, "b-set": {"title": "B"}}, ["a-set"],
+                     "key 'sets.b-set': unknown set", id="unknown-set"),
+    ],
+)
+def test_sets_check_names_unknown_sets(tmp_path, sets, folders, message):
+    from tolldrift.sets import ParamsError, check
+
+    params = tmp_path / "params.yaml"
+    params.write_text(yaml.safe_dump({"sets": sets}), encoding="utf-8")
+    for name in folders:
+        (tmp_path / "raw" / name).mkdir(parents=True)
+    if message is None:
+        assert check(params, tmp_path / "raw") == list(sets)
+    else:
+        with pytest.raises(ParamsError, match=message):
+            check(params, tmp_path / "raw")

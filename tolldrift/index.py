@@ -17,7 +17,8 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
-import yaml
+
+from tolldrift.sets import load_sets
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--stage", nargs=2, action="append", default=[], metavar=("STEM", "TITLE"))
     args = p.parse_args(argv)
-    sets = yaml.safe_load(args.params.read_text(encoding="utf-8"))["sets"]
+    sets = {name: {"title": cfg.title} for name, cfg in load_sets(args.params).items()}
     page = render_index(sets, [tuple(s) for s in args.stage], args.interim, args.processed,
                         args.reports)
     args.out.parent.mkdir(parents=True, exist_ok=True)

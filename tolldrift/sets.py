@@ -96,3 +96,33 @@ def load_sets(params_path: str | Path) -> dict[str, SetConfig]:
     if not isinstance(sets, dict) or not sets:
         raise ParamsError(file, "sets", "must be a non-empty mapping of set name to settings")
     return {str(name): _one_set(name, entry, file) for name, entry in sets.items()}
+
+
+def check(params_path: str | Path, raw_root: str | Path) -> list[str]:
+    """Validate `params.yaml` and that every set has its raw folder; returns the names."""
+    sets = load_sets(params_path)
+    missing = [n for n in sets if not (Path(raw_root) / n).is_dir()]
+    if missing:
+        raise ParamsError(Path(params_path), f"sets.{missing[0]}",
+                          f"unknown set: {Path(raw_root) / missing[0]} does not exist")
+    return list(sets)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tolldrift.sets [params.yaml] [data/raw]`: check the article sets."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    params = args[0] if args else "params.yaml"
+    raw = args[1] if len(args) > 1 else "data/raw"
+    try:
+        names = check(params, raw)
+    except ParamsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(names)} article set(s): {', '.join(names)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
