@@ -369,23 +369,35 @@ def distinctive_terms_chart(log_odds_table: pl.DataFrame, *, group_col: str = "o
             .encode(x=alt.X("z:Q", title="z (log-odds vs. all others)"),
                     y=alt.Y(f"{term_col}:N", sort="-x", title=None),
                     tooltip=[f"{group_col}:N", f"{term_col}:N", "n:Q",
-                             alt.Tooltip("z:Q", format=".2f")])
+                             alt.Tooltip("z:Q", format=".2f"),
+                             *[f"{c}:N" for c in ("example_article", "example")
+                               if c in t.columns]])
             .properties(width=220, height=alt.Step(14))
             .facet(facet=alt.Facet(f"{group_col}:N", title=None), columns=3)
             .resolve_scale(y="independent"))
 
 
 def label_shares_chart(descriptors: pl.DataFrame, articles: pl.DataFrame, category: str,
-                       *, every: str = "1h") -> alt.Chart:
+                       *, every: str = "1h", sentences: pl.DataFrame | None = None
+                       ) -> alt.Chart:
     """Share of each label among the category's unquoted uses, per publication bucket.
 
-    Articles without a publication time are left out.
+    Articles without a publication time are left out. With `sentences`, each bar's
+    tooltip also shows an example sentence and its article.
     """
     d = (descriptors.filter((pl.col("category") == category) & ~pl.col("is_quoted"))
          .join(articles.select("article", "published_at"), on="article", how="left")
          .filter(pl.col("published_at").is_not_null())
-         .with_columns(bucket=pl.col("published_at").dt.truncate(every))
-         .group_by("bucket", "label").agg(n=pl.len())
+         .with_columns(bucket=pl.col("published_at").dt.truncate(every)))
+    if sentences is not None:
+        d = d.join(sentences.select("article", "sentence_id", example=pl.col("text")),
+                   on=["article", "sentence_id"], how="left")
+    else:
+        d = d.with_columns(example=pl.lit(None, pl.String))
+    d = (d.sort("bucket", "label", "article", "start")
+         .group_by("bucket", "label", maintain_order=True)
+         .agg(n=pl.len(), example=pl.col("example").first(),
+              example_article=pl.col("article").first())
          .with_columns(share=pl.col("n") / pl.col("n").sum().over("bucket"),
                        published=pl.col("bucket").dt.strftime("%Y-%m-%d %H:%M"))
          .sort("bucket", "label"))
@@ -395,4 +407,5 @@ def label_shares_chart(descriptors: pl.DataFrame, articles: pl.DataFrame, catego
                     y=alt.Y("n:Q", stack="normalize", title="share of uses"),
                     color=alt.Color("label:N", scale=alt.Scale(scheme="tableau20")),
                     tooltip=["published:O", "label:N", "n:Q",
-                             alt.Tooltip("share:Q", format=".0%")]))
+                             alt.Tooltip("share:Q", format=".0%"), "example_article:N",
+                             "example:N"]))

@@ -313,7 +313,10 @@ TERMS = Table(
              _c("delta", pl.Float64, "Log-odds ratio against all other groups.", False),
              _c("var", pl.Float64, "Its variance.", False),
              _c("z", pl.Float64, "delta / sqrt(var): above 1.96, the group uses the term "
-                "distinctively more.", False)))
+                "distinctively more.", False),
+             _c("example_article", pl.String, "Article of the first use of the term in the "
+                "group (null when the group never uses it)."),
+             _c("example", pl.String, "The sentence of that first use.")))
 REGISTRY[TERMS.name] = TERMS
 
 

@@ -156,12 +156,24 @@ def run_describe(articles: pl.DataFrame, sentences: pl.DataFrame, claims: pl.Dat
     outlets = articles.select("article", group=pl.col("outlet").fill_null("unknown"))
     times = article_times(articles, claims).select(
         "article", group=pl.col("reported_at").dt.truncate(every).dt.strftime("%Y-%m-%d %H:%M"))
-    terms = pl.concat([
-        logodds.distinctive_terms(sentences, outlets, group_col="group")
-        .with_columns(grouping=pl.lit("outlet")),
-        logodds.distinctive_terms(sentences, times.drop_nulls(), group_col="group")
-        .with_columns(grouping=pl.lit("time")),
-    ]).select("grouping", "group", "term", "n", "delta", "var", "z")
+    tokens = logodds.tokenize(sentences)
+    parts = []
+    for grouping, groups in (("outlet", outlets), ("time", times.drop_nulls())):
+        scored = logodds.log_odds(logodds.term_counts(tokens, groups, "group"),
+                                  group_col="group")
+        examples = (tokens.join(groups, on="article", how="inner")
+                    .sort("article", "sentence_id", "position")
+                    .group_by("group", "term", maintain_order=True)
+                    .agg(example_article=pl.col("article").first(),
+                         sentence_id=pl.col("sentence_id").first())
+                    .join(sentences.select("article", "sentence_id", example=pl.col("text")),
+                          left_on=["example_article", "sentence_id"],
+                          right_on=["article", "sentence_id"], how="left")
+                    .drop("sentence_id"))
+        parts.append(scored.join(examples, on=["group", "term"], how="left")
+                     .with_columns(grouping=pl.lit(grouping)))
+    terms = pl.concat(parts).select("grouping", "group", "term", "n", "delta", "var", "z",
+                                    "example_article", "example")
     return descriptors, terms.sort("grouping", "group", "z", "term",
                                    descending=[False, False, True, False])
 
