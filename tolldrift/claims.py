@@ -156,10 +156,10 @@ def claim_rules() -> ClaimRules:
         rf"(?=\s*(?:[,;.:()]|$|\s+(?:and|as\s+well\s+as)\s)))?",
         re.IGNORECASE,
     )
-    object_verb = re.compile(rf"\b(?:{_named(obj)})\s+$", re.IGNORECASE)
+    object_verb = re.compile(rf"\b(?:{_named(obj)})\s+(?:all\s+(?:the\s+)?)?$", re.IGNORECASE)
     toll = re.compile(
         rf"\b(?:{_named({f'n_{k}': v for k, v in toll_nouns.items()})})\b"
-        rf"[^.;:!?\d]{{0,60}}?\s(?:(?:has|have|had|now|already|reportedly|officially|"
+        rf"(?:[^.;:!?\d]|\d(?:\.\d)?){{0,80}}?\s(?:(?:has|have|had|now|already|reportedly|officially|"
         rf"further|later|then)\s+)*(?:{_named(toll_verbs)})\s+$",
         re.IGNORECASE,
     )
@@ -171,7 +171,7 @@ def claim_rules() -> ClaimRules:
         rf"(?:\bamong\s+(?:the|those)\s+(?:{nouns(1)})\s+(?:\w+ly\s+)?(?:were|are|was|is)"
         rf"|\b(?:the\s+)?(?:{nouns(2)})\s+(?:\w+ly\s+)?"
         rf"(?:included|include|includes|including|were|are|comprised|comprise)"
-        rf"|\bof\s+(?:the|those)\s+(?:[\d,]+\s+)?(?:{nouns(4)}),"
+        rf"|\bof\s+(?:the|those)\s+(?:[\d,]+\s+)?(?:[a-z]+\s+){{0,2}}(?:{nouns(4)}),"
         rf"|\b(?P<plain>{_alt(containers)}))\s+$",
         re.IGNORECASE,
     )
@@ -320,7 +320,8 @@ def source_rules() -> SourceRules:
         mention_names=names,
         monitors=monitors,
         before=compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'before', SOURCE_FILE))})"
-                               rf"\s+(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*\s+){{0,3}}$",
+                               rf"\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+['’]s\s+)?"
+                               rf"(?:[A-Z][\w.'’-]*\s+){{0,3}}$",
                                SOURCE_FILE, "before"),
         verbs=compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b",
                               SOURCE_FILE, "verbs", re.IGNORECASE),
@@ -408,6 +409,8 @@ class Item:
     things: bool = False             # the figure counts things, not people
     subset: bool = False             # "745 of them": a subset, never a list item
     group_span: tuple[int, int] | None = None
+    bare: bool = False               # outcome is a bare participle after the people
+                                     # ("seven soldiers captured"): a verb before wins
 
 
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+|plus\s+)?|(?:and|as\s+well\s+as|"
@@ -421,14 +424,18 @@ def _merge_outcomes(first: str, second: str | None) -> str:
     return first
 
 
-def _outcome_of(words: str) -> str | None:
-    """Outcome named by one or two joined outcome words ("wounded or captured")."""
+def _outcome_of(words: str, after: str = "") -> str | None:
+    """Outcome named by one or two joined outcome words ("wounded or captured").
+
+    `after` is the text that follows `words`, for words whose rule looks ahead ("fled to").
+    """
     rules = claim_rules()
     found = []
     pos = 0
+    text = words + after[:40]
     while len(found) < 2:
-        m = rules.outcome_word.search(words, pos)
-        if not m:
+        m = rules.outcome_word.search(text, pos)
+        if not m or m.start() >= len(words):
             break
         found.append(next(k for k, v in m.groupdict().items() if v is not None))
         pos = m.end()
@@ -487,9 +494,7 @@ def _noun_phrase(s: str, pos: int) -> tuple[int, int] | None | bool:
                 inner = _noun_phrase(s, end + of.end()) if of else None
                 if isinstance(inner, tuple):
                     end = inner[1]
-            more = re.match(r"\s+(?:and|&)\s+", s[end:])
-            if more and rules.head.match(s, end + more.end()):
-                end = rules.head.match(s, end + more.end()).end()
+            end = _and_head(s, end)
             return first, end
         word = tok.group(0)
         if (not word[0].isalpha() or word.lower() in rules.stop_words
@@ -499,6 +504,26 @@ def _noun_phrase(s: str, pos: int) -> tuple[int, int] | None | bool:
         if _plural_noun(word) and _ends_phrase(s, tok.end()):
             return first, tok.end()
     return None
+
+
+def _and_head(s: str, end: int) -> int:
+    """End of "and children" / "and media workers" joined to a group head ending at `end`."""
+    rules = claim_rules()
+    more = re.match(r"\s+(?:and|&)\s+", s[end:])
+    if not more:
+        return end
+    at = end + more.end()
+    h = rules.head.match(s, at)
+    if h:
+        return h.end()
+    mod = re.match(r"([A-Za-z][\w-]*)\s+", s[at:])
+    if (mod and mod.group(1).lower() not in rules.stop_words
+            and not rules.outcome_any.match(mod.group(1))
+            and parse_number(mod.group(1)) is None):
+        h = rules.head.match(s, at + mod.end())
+        if h:
+            return h.end()
+    return end
 
 
 def _plural_noun(word: str) -> bool:
@@ -579,6 +604,14 @@ def _read_right(item: Item, s: str, pos: int) -> None:
         np = _noun_phrase(s, of.end())
         if isinstance(np, tuple):
             item.end = item.after = item.covered = _set_group(item, s, np)
+        # "three of the injured later died": the verb after says what became of them
+        pred = rules.predicate.match(s, item.end)
+        then = _outcome_of(pred.group("out"), s[pred.end("out"):]) if pred else None
+        if then not in (None, "context"):
+            item.outcome, item.strong, item.inherit = then, True, False
+            item.end = item.after = item.covered = pred.end()
+        elif item.number.value == 1:
+            item.things = True    # "one of the injured was a child" names a person, counts none
         return
     np = _noun_phrase(s, pos)
     if np is False:
@@ -604,8 +637,9 @@ def _read_right(item: Item, s: str, pos: int) -> None:
     if not pred:
         return
     out = pred.group("out")
-    item.outcome = _outcome_of(out)
+    item.outcome = _outcome_of(out, s[pred.end("out"):])
     item.strong = item.outcome != "context"
+    item.bare = bool(np) and not aside and pred.start("out") - pos <= 1
     item.end = item.after = pred.end()
     if not aside:
         item.covered = pred.end()
@@ -623,10 +657,12 @@ def _read_left(item: Item, s: str) -> None:
     verb = rules.object_verb.search(left)
     toll = rules.toll.search(left)
     cont = rules.container.search(left)
-    if verb and not item.strong:
+    if verb and (not item.strong or item.bare):
         item.outcome = next(k for k, v in verb.groupdict().items() if v is not None)
         item.strong = True
         item.start = shift + verb.start()
+        if item.bare:
+            item.end = item.after = item.covered = item.group_span[1]
     elif toll and not item.strong:
         found = {k: v for k, v in toll.groupdict().items() if v is not None}
         item.outcome = next(k[2:] for k in found if k.startswith("n_"))
@@ -638,6 +674,7 @@ def _read_left(item: Item, s: str) -> None:
     elif cont:
         item.part = True
         found = [k for k, v in cont.groupdict().items() if v is not None and k != "plain"]
+        item.subset = item.subset or any(k.endswith("4") for k in found)  # "of the 53 killed,"
         kind = rules.container_nouns.get(found[0]) if found else None
         if not item.strong:
             if kind in (None, "inherit"):
@@ -746,6 +783,9 @@ def article_monitor(text: str) -> str | None:
     return min(named)[1] if named else None
 
 
+_DATELINE = re.compile(r"\s*\)\s*[-–—]")   # "KABUL (Reuters) - ...": the agency filed it
+
+
 def attribution(sentence: str, at: int, avoid: list[tuple[int, int]], monitor: str | None,
                 mentions: list | None = None) -> str | None:
     """The source a figure at offset `at` of `sentence` is attributed to, or None.
@@ -755,7 +795,7 @@ def attribution(sentence: str, at: int, avoid: list[tuple[int, int]], monitor: s
     rules = source_rules()
     best = None
     for start, end, name, generic in _mentions(sentence) if mentions is None else mentions:
-        if any(a <= start < b for a, b in avoid):
+        if any(a <= start < b for a, b in avoid) or _DATELINE.match(sentence, end):
             continue
         cue = rules.before.search(sentence[:start])
         if not cue:
