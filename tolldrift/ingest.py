@@ -13,7 +13,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -65,9 +65,11 @@ class IngestError(ValueError):
 class MetadataRules:
     prefix: tuple[tuple[str, re.Pattern], ...]
     line: tuple[tuple[str, re.Pattern], ...]
+    later_line: tuple[tuple[str, re.Pattern], ...]
     anywhere: tuple[tuple[str, re.Pattern], ...]
     title_max_words: int
     site_suffix: re.Pattern
+    timezones: dict[str, float]
     aliases: dict[str, str]
 
 
@@ -82,16 +84,46 @@ class BoilerplateRules:
         return None
 
 
-def _pattern_section(data: dict, key: str, file: Path, flags: int = 0):
+_PART_REF = re.compile(r"\{([a-z_]+)\}")
+
+
+def _expand(pattern: str, parts: dict[str, str], file: Path, key: str) -> str:
+    """`pattern` with every `{part}` replaced by `(?:part)`; RuleError for an unknown part."""
+    def sub(m: re.Match) -> str:
+        if m.group(1) not in parts:
+            raise RuleError(file, key, f"unknown part {{{m.group(1)}}}")
+        return f"(?:{parts[m.group(1)]})"
+    return _PART_REF.sub(sub, pattern)
+
+
+def _pattern_section(data: dict, key: str, file: Path, flags: int = 0,
+                     parts: dict[str, str] | None = None, optional: bool = False):
     section = data.get(key)
+    if optional and section is None:
+        return ()
     if not isinstance(section, dict) or not section:
         raise RuleError(file, key, "must be a non-empty mapping of rule name to pattern")
     out = []
     for name, pattern in section.items():
         if not isinstance(pattern, str):
             raise RuleError(file, f"{key}.{name}", "pattern must be a string")
+        pattern = _expand(pattern, parts or {}, file, f"{key}.{name}")
         out.append((str(name), compile_pattern(pattern, file, f"{key}.{name}", flags)))
     return tuple(out)
+
+
+def _parts(data: dict, file: Path) -> dict[str, str]:
+    """The `parts` section, each part expanded with the parts defined before it."""
+    section = data.get("parts", {})
+    if not isinstance(section, dict):
+        raise RuleError(file, "parts", "must be a mapping of part name to pattern")
+    parts: dict[str, str] = {}
+    for name, pattern in section.items():
+        if not isinstance(pattern, str):
+            raise RuleError(file, f"parts.{name}", "pattern must be a string")
+        parts[str(name)] = _expand(pattern, parts, file, f"parts.{name}")
+        compile_pattern(parts[str(name)], file, f"parts.{name}")
+    return parts
 
 
 @cache
@@ -108,12 +140,21 @@ def metadata_rules() -> MetadataRules:
         isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()
     ):
         raise RuleError(file, "aliases", "must map names to names")
+    zones = data.get("timezones", {})
+    if not isinstance(zones, dict) or not all(
+        isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+        and -14 <= v <= 14 for k, v in zones.items()
+    ):
+        raise RuleError(file, "timezones", "must map abbreviations to hours from UTC (-14..14)")
+    parts = _parts(data, file)
     return MetadataRules(
-        prefix=_pattern_section(data, "prefix", file),
-        line=_pattern_section(data, "line", file),
-        anywhere=_pattern_section(data, "anywhere", file),
+        prefix=_pattern_section(data, "prefix", file, parts=parts),
+        line=_pattern_section(data, "line", file, parts=parts),
+        later_line=_pattern_section(data, "later_line", file, parts=parts, optional=True),
+        anywhere=_pattern_section(data, "anywhere", file, parts=parts),
         title_max_words=title["max_words"],
         site_suffix=compile_pattern(title["site_suffix"], file, "title.site_suffix"),
+        timezones={k: float(v) for k, v in zones.items()},
         aliases={k.casefold(): v for k, v in aliases.items()},
     )
 
@@ -296,6 +337,49 @@ def parse_published(value: str) -> tuple[datetime, str]:
     return dt.replace(microsecond=0), precision
 
 
+_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+−-])\s*(\d{1,2})(?::?(\d{2}))?|\s([+−-])(\d{2}):?(\d{2})\b")
+_ZONE_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{1,5}(?![A-Za-z])")
+_HAS_TIME = re.compile(r"\d:\d\d")
+
+
+def parse_written_date(value: str) -> tuple[datetime, str]:
+    """Parse a date as an article prints it: ISO, "Friday, 7 March 2025",
+    "07.03.2025 14:20" (day first), "Mar 7, 2025, 6:05 PM GMT+3".
+
+    A GMT/UTC offset or a zone from metadata.yaml `timezones` converts the time to
+    naive UTC; without one the time is kept as written. Raises ValueError.
+    """
+    try:
+        return parse_published(value)
+    except ValueError:
+        pass
+    from dateutil import parser as date_parser
+
+    text, offset = value.strip(), None
+    if m := _GMT_OFFSET.search(text):
+        sign, hh, mm = m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)
+        hours = int(hh) + int(mm or 0) / 60
+        offset = -hours if sign in "−-" else hours
+        text = text[: m.start()] + text[m.end():]
+    else:
+        zones = metadata_rules().timezones
+        for m in _ZONE_WORD.finditer(text):
+            if m.group() in zones:
+                offset = zones[m.group()]
+                text = text[: m.start()] + text[m.end():]
+                break
+    text = re.sub(r"\b(?:at|on)\b|[()]", " ", text.replace("−", "-"))
+    try:
+        dt = date_parser.parse(text, dayfirst=True, ignoretz=True)
+    except (ValueError, OverflowError):
+        raise ValueError(f"unrecognised date {value!r}") from None
+    if offset is not None:
+        dt = dt - timedelta(hours=offset)
+    if not _HAS_TIME.search(text):
+        return dt, "day"
+    return dt, "second" if dt.second else "minute"
+
+
 # --------------------------------------------------------------------------- one text
 
 
@@ -323,7 +407,8 @@ def parse_text(text: str, meta: Meta) -> Parsed:
             out.removed.append((ln.number, ln.start, ln.end, rule))
             continue
         line_rule = None
-        for name, pattern in mrules.line:
+        line_rules = mrules.line + mrules.later_line if body_seen else mrules.line
+        for name, pattern in line_rules:
             m = pattern.fullmatch(seg)
             if m:
                 line_rule = name
@@ -341,7 +426,7 @@ def parse_text(text: str, meta: Meta) -> Parsed:
                     out.removed.append((ln.number, ln.start, m.end(), name))
                     start = m.end()
                     break
-        is_title_candidate = idx == 0 and start == ln.start
+        is_title_candidate = body_seen == 0 and start == ln.start
         final = has_final_punctuation(seg)
         if is_title_candidate and not final and word_count(seg) <= mrules.title_max_words:
             title = " ".join(seg.split())
@@ -393,13 +478,25 @@ def _take(meta: Meta, m: re.Match, how: str) -> None:
     if groups.get("outlet"):
         meta.set("outlet", normalise_outlet(groups["outlet"]), how)
     if groups.get("author"):
-        meta.set("author", groups["author"].strip(), how)
+        meta.set("author", clean_author(groups["author"]), how)
     if groups.get("published"):
         try:
-            dt, precision = parse_published(groups["published"])
+            dt, precision = parse_written_date(groups["published"])
         except ValueError:
             return
         meta.set("published", dt, how, precision)
+
+
+def clean_author(name: str) -> str:
+    """An author as found in a byline: white space collapsed; an all-capitals name
+    ("JANE DOE AND JOHN ROE") written with capitals only at word starts."""
+    name = " ".join(name.split()).strip(" ,;|")
+    if re.sub(r"\band\b", "", name).isupper():
+        name = re.sub(r"[^\W\d_]\w*",
+                      lambda m: m.group().capitalize() if m.group().isupper() else m.group(),
+                      name)
+        name = re.sub(r"\bAnd\b", "and", name)
+    return name
 
 
 # --------------------------------------------------------------------------- readers
