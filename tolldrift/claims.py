@@ -274,6 +274,7 @@ class SourceRules:
     verbs: re.Pattern
     verb_window: int
     pronoun: re.Pattern
+    pronoun_tail: re.Pattern  # ", the agency added." closing the sentence
 
 
 @functools.cache
@@ -315,6 +316,8 @@ def source_rules() -> SourceRules:
         alts = "|".join(f"(?P<m{i}>{pat})" for i, (pat, f, _) in enumerate(pieces) if f == flags)
         return re.compile(rf"\b(?:{alts})(?![\w])", flags)
 
+    tail_pronouns = [p for p in expect_str_list(d, "pronouns", SOURCE_FILE)
+                     if p not in ("He", "She")]
     return SourceRules(
         mentions=(combined(0), combined(re.IGNORECASE)),
         mention_names=names,
@@ -329,6 +332,12 @@ def source_rules() -> SourceRules:
         pronoun=compile_pattern(
             rf"\s*(?:{_alt(expect_str_list(d, 'pronouns', SOURCE_FILE))})\s+(?:[a-z]+\s+)?"
             rf"(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b", SOURCE_FILE, "pronouns"),
+        # Not "he"/"she" at the end of a sentence: the speaker there is often a witness
+        # or an official quoted in between, not the source named earlier.
+        pronoun_tail=compile_pattern(
+            rf",\s*(?:{_alt(tail_pronouns)})\s+(?:[a-z]+\s+)?"
+            rf"(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b[^,;]*$", SOURCE_FILE,
+            "pronouns", re.IGNORECASE),
     )
 
 
@@ -857,7 +866,8 @@ def _in_background(sentence: str, item: Item, cues: list[int]) -> bool:
 
 def _pronoun_source(sentence: str, before: str, monitor: str | None) -> str | None:
     """"It said ...", "The group added ...": the source last named before the sentence."""
-    if not source_rules().pronoun.match(sentence):
+    rules = source_rules()
+    if not (rules.pronoun.match(sentence) or rules.pronoun_tail.search(sentence)):
         return None
     for _, _, name, generic in reversed(_mentions(before)):
         resolved = (monitor or name) if generic else name
@@ -937,10 +947,14 @@ def _propagate_sources(claims: list[Claim]) -> None:
 
 
 def _parts_of_totals(claims: list[Claim]) -> None:
-    """A group's figure is a part when the article also gives an overall toll."""
-    overall = {c.item.outcome for c in claims if c.scope == "event_total" and c.item.group == "all"}
+    """A group's figure is a part when the article also gives an overall toll, unless it is
+    that same figure ("dozens missing" ... "dozens of passengers remain missing")."""
+    totals = [c for c in claims if c.scope == "event_total" and c.item.group == "all"]
+    overall = {c.item.outcome for c in totals}
+    same = {(c.item.outcome, c.item.number.value, c.item.number.vague) for c in totals}
     for c in claims:
-        if c.scope == "event_total" and c.item.group != "all" and c.item.outcome in overall:
+        if (c.scope == "event_total" and c.item.group != "all" and c.item.outcome in overall
+                and (c.item.outcome, c.item.number.value, c.item.number.vague) not in same):
             c.scope = "event_part"
 
 
