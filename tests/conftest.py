@@ -19,6 +19,15 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def write_set(folder: Path, files: dict) -> Path:
+    """Write a set folder: name -> str (UTF-8), bytes, or a callable returning either."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        data = content() if callable(content) else content
+        (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def seed_set() -> Path:
     return SEED_SET

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import yaml
-from conftest import tree_digest
+from conftest import tree_digest, write_set
 
 from tolldrift import ingest
 from tolldrift.ingest import IngestError, ingest_set
@@ -34,14 +34,6 @@ BODY = ("Floods killed four people in the valley on Monday, officials said. Resc
 
 def _jsonl(*rows) -> str:
     return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
-
-
-def _write(folder: Path, files: dict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        data = content() if callable(content) else content
-        (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return folder
 
 
 def _read(folder: Path):
@@ -163,7 +155,7 @@ SKIPPED = [
 
 @pytest.mark.parametrize(("files", "skips"), SKIPPED)
 def test_bad_file_is_skipped_with_its_reason(tmp_path, files, skips):
-    result = _read(_write(tmp_path / "set", {"ok.txt": OK, **files}))
+    result = _read(write_set(tmp_path / "set", {"ok.txt": OK, **files}))
     assert result.skips.rows() == sorted(skips)
     read = result.articles.get_column("article").to_list()
     assert "ok" in read
@@ -237,7 +229,7 @@ READ = [
 
 @pytest.mark.parametrize(("files", "articles", "text"), READ)
 def test_odd_file_is_read(tmp_path, files, articles, text):
-    result = _read(_write(tmp_path / "set", {"ok.txt": OK, **files}))
+    result = _read(write_set(tmp_path / "set", {"ok.txt": OK, **files}))
     assert result.skips.rows() == []
     counts = result.sentences.group_by("article").len()
     rows = result.articles.join(counts, on="article", how="left").with_columns(
@@ -252,13 +244,13 @@ def test_odd_file_is_read(tmp_path, files, articles, text):
 def test_jsonl_odd_metadata_types_are_ignored_or_joined(tmp_path):
     files = {"w.jsonl": _jsonl({"id": "m", "text": BODY, "outlet": {"name": "X"},
                                 "author": ["A. Ruiz", "B. Kim"], "title": 12})}
-    row = _read(_write(tmp_path / "set", files)).articles.row(0, named=True)
+    row = _read(write_set(tmp_path / "set", files)).articles.row(0, named=True)
     assert (row["outlet"], row["author"], row["title"]) == (None, "A. Ruiz, B. Kim", "12")
 
 
 def test_jsonl_bad_date_is_noted_and_the_article_read(tmp_path):
     files = {"w.jsonl": _jsonl({"id": "x", "text": BODY, "published": "2024-02-30"})}
-    result = _read(_write(tmp_path / "set", files))
+    result = _read(write_set(tmp_path / "set", files))
     assert result.skips.rows() == [("w.jsonl:1", ("published ignored: unrecognised date "
                                     "'2024-02-30' (expected YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS])"))]
     assert result.articles.select("article", "published_at").rows() == [("x", None)]
@@ -269,7 +261,7 @@ def test_html_script_iframe_and_noscript_never_reach_the_text(tmp_path):
             "</head><body><article><p>" + BODY + "</p><script>document.write('SCRIPT 5')"
             "</script><iframe src='ad.html'>IFRAME 7 killed</iframe><noscript>NOSCRIPT 8"
             "</noscript></article></body></html>")
-    result = _read(_write(tmp_path / "set", {"b.html": page}))
+    result = _read(write_set(tmp_path / "set", {"b.html": page}))
     assert result.articles.item(0, "text") == BODY
     assert result.sentences.get_column("text").to_list() == [
         "Floods killed four people in the valley on Monday, officials said.",
@@ -277,7 +269,7 @@ def test_html_script_iframe_and_noscript_never_reach_the_text(tmp_path):
 
 
 def test_fifty_megabyte_single_line_is_skipped_fast(tmp_path):
-    folder = _write(tmp_path / "set", {"ok.txt": OK})
+    folder = write_set(tmp_path / "set", {"ok.txt": OK})
     with (folder / "big.txt").open("wb") as fh:
         chunk = b"Floods killed four people. " * 40_000
         for _ in range(50_000_000 // len(chunk) + 1):
@@ -299,9 +291,9 @@ def test_long_pathological_lines_parse_in_linear_time():
 
 
 def test_symlink_subfolder_and_hidden_files(tmp_path):
-    outside = _write(tmp_path / "elsewhere", {"secret.txt": "Outside text, never read."})
-    folder = _write(tmp_path / "set", {"ok.txt": OK, ".hidden.txt": OK, ".DS_Store": b"\x00"})
-    _write(folder / "sub", {"inner.txt": BODY})
+    outside = write_set(tmp_path / "elsewhere", {"secret.txt": "Outside text, never read."})
+    folder = write_set(tmp_path / "set", {"ok.txt": OK, ".hidden.txt": OK, ".DS_Store": b"\x00"})
+    write_set(folder / "sub", {"inner.txt": BODY})
     (folder / "link.txt").symlink_to(outside / "secret.txt")
     (folder / "dangling.txt").symlink_to(tmp_path / "missing.txt")
     result = _read(folder)
@@ -346,7 +338,7 @@ MANIFEST_ERRORS = [
 
 @pytest.mark.parametrize(("manifest", "message"), MANIFEST_ERRORS)
 def test_manifest_errors_name_the_file_and_row(tmp_path, manifest, message):
-    folder = _write(tmp_path / "set", {"ok.txt": OK, "articles.csv": manifest})
+    folder = write_set(tmp_path / "set", {"ok.txt": OK, "articles.csv": manifest})
     before = tree_digest(folder)
     with pytest.raises(IngestError) as exc:
         ingest_set(folder)
@@ -374,7 +366,7 @@ def test_manifest_errors_name_the_file_and_row(tmp_path, manifest, message):
     ],
 )
 def test_manifest_quirks_are_read(tmp_path, manifest, skips, outlet):
-    result = _read(_write(tmp_path / "set", {"ok.txt": OK, "articles.csv": manifest}))
+    result = _read(write_set(tmp_path / "set", {"ok.txt": OK, "articles.csv": manifest}))
     assert result.skips.rows() == skips
     assert result.articles.item(0, "outlet") == outlet
 
@@ -393,7 +385,7 @@ def test_manifest_quirks_are_read(tmp_path, manifest, skips, outlet):
     ],
 )
 def test_set_without_articles_is_an_error(tmp_path, files, message):
-    folder = _write(tmp_path / "set", files)
+    folder = write_set(tmp_path / "set", files)
     with pytest.raises(IngestError) as exc:
         ingest_set(folder)
     assert message in str(exc.value)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import tree_digest
+from conftest import tree_digest, write_set
 
 from tolldrift import ingest
 from tolldrift.ingest import IngestError, Meta, SkipFile, decode, ingest_set, parse_text
@@ -198,14 +198,6 @@ def test_tiny_set_reads_every_format(tiny_set):
 # ------------------------------------------------------------------ bad input
 
 
-def _write(folder: Path, files: dict[str, bytes | str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        (folder / name).write_bytes(data)
-    return folder
-
-
 GOOD = "Floods killed four people in the valley on Monday.\n"
 
 
@@ -242,7 +234,7 @@ GOOD = "Floods killed four people in the valley on Monday.\n"
     ],
 )
 def test_bad_files_are_skipped_and_recorded(tmp_path, files, skips, articles):
-    folder = _write(tmp_path / "set", files)
+    folder = write_set(tmp_path / "set", files)
     before = tree_digest(folder)
     result = ingest_set(folder)
     assert result.skips.rows() == sorted(skips)
@@ -271,7 +263,7 @@ def test_bad_files_are_skipped_and_recorded(tmp_path, files, skips, articles):
     ],
 )
 def test_set_level_errors_name_the_file(tmp_path, files, message):
-    folder = _write(tmp_path / "set", files)
+    folder = write_set(tmp_path / "set", files)
     with pytest.raises(IngestError) as exc:
         ingest_set(folder)
     assert message in str(exc.value)

@@ -113,6 +113,7 @@ def write_compare(tables: dict[str, pl.DataFrame], claims: pl.DataFrame,
                   first_reports_out, citations_out, timeline_plot_out, metrics_out) -> None:
     """Write the compare tables, the timeline plot data (CSV for `dvc plots`) and metrics."""
     from tolldrift import compare, scoring
+    from tolldrift.render import write_atomic
 
     for name, path in (("tolls", tolls_out), ("reconciled", reconciled_out),
                        ("parts", parts_out), ("first_reports", first_reports_out),
@@ -122,10 +123,7 @@ def write_compare(tables: dict[str, pl.DataFrame], claims: pl.DataFrame,
             .select("outlet", "article", "start", "end", "quote",
                     pl.col("as_of_start").dt.strftime("%Y-%m-%dT%H:%M").alias("as_of"),
                     "qualifier", "y", "kind"))
-    Path(timeline_plot_out).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(str(timeline_plot_out) + ".tmp")
-    plot.write_csv(tmp)
-    tmp.replace(timeline_plot_out)
+    write_atomic(Path(timeline_plot_out), plot.write_csv())
     scoring.write_metrics(compare.headline_metrics(claims, articles), metrics_out)
 
 
