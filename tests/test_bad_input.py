@@ -86,10 +86,10 @@ SKIPPED = [
                  id="line-too-long-after-lone-cr"),
     pytest.param({"b.pdf": b"%PDF-1.7"},
                  [("b.pdf", ("unsupported file type '.pdf'; expected one of "
-                            "['.htm', '.html', '.jsonl', '.txt']"))], id="unsupported-suffix"),
+                            "['.htm', '.html', '.jsonl', '.parquet', '.txt']"))], id="unsupported-suffix"),
     pytest.param({"noext": OK},
                  [("noext", ("unsupported file type '(none)'; expected one of "
-                            "['.htm', '.html', '.jsonl', '.txt']"))], id="no-suffix"),
+                            "['.htm', '.html', '.jsonl', '.parquet', '.txt']"))], id="no-suffix"),
     pytest.param({"ok.htm": PAGE.format(BODY)},
                  [("ok.txt", "duplicate article id 'ok': already read from ok.htm")],
                  id="duplicate-stem"),

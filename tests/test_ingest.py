@@ -216,7 +216,7 @@ GOOD = "Floods killed four people in the valley on Monday.\n"
                      id="duplicate-article-id"),
         pytest.param({"a.txt": GOOD, "notes.docx": b"PK"},
                      [("notes.docx", ("unsupported file type '.docx'; expected one of "
-                                      "['.htm', '.html', '.jsonl', '.txt']"))], ["a"],
+                                      "['.htm', '.html', '.jsonl', '.parquet', '.txt']"))], ["a"],
                      id="unsupported-extension"),
         pytest.param({"a.txt": GOOD, "articles.csv": "article,outlet\na,Valley News\nz,Other\n"},
                      [("articles.csv", ("row for article 'z', but no such file in the set "

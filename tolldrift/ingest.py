@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -38,7 +39,10 @@ _CONTROL_CHARS = re.compile("[" + re.escape(_CONTROL_BYTES.decode("ascii")) + "]
 _LONG_LINE = re.compile(rf"(?<![^\r\n])[^\r\n]{{{MAX_LINE_CHARS + 1}}}")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LONG_TOKEN = re.compile(r"(?<!\S)\S{40,}")
-ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl",
+                    ".parquet": "parquet"}
+# A parquet file of articles is read this many rows at a time.
+PARQUET_READ_ROWS = 2_000
 RESERVED_FILES = {"articles.csv", "gold.jsonl", "descriptors.yaml"}
 MANIFEST = "articles.csv"
 MANIFEST_COLUMNS = ("article", "outlet", "author", "published", "url", "title")
@@ -599,6 +603,41 @@ def _jsonl_id(value, fallback: str) -> str:
     return article
 
 
+def _record(obj: dict, where: str, fallback_id: str, fmt: str, codec: str,
+            skips: list[Skip]) -> RawArticle:
+    """One article from a JSONL object or a parquet row; SkipFile with the reason."""
+    body = next((obj[k] for k in JSONL_TEXT_FIELDS if isinstance(obj.get(k), str)), None)
+    if body is None or not body.strip():
+        raise SkipFile(f"no text field (one of {', '.join(JSONL_TEXT_FIELDS)})")
+    check_size(body)
+    values = {
+        name: next((obj[k] for k in keys if obj.get(k) not in (None, "")), None)
+        for name, keys in JSONL_FIELDS.items()
+    }
+    article = _jsonl_id(values["article"], fallback_id)
+    meta = Meta()
+    for name in ("author", "title", "url"):
+        value = values[name]
+        if isinstance(value, dict):
+            value = None
+        if isinstance(value, list):
+            value = ", ".join(map(str, value))
+        meta.set(name, str(value).strip() if value is not None else None, "metadata")
+    outlet = values["outlet"]
+    meta.set("outlet", normalise_outlet(outlet if isinstance(outlet, str) else None),
+             "metadata")
+    published = values["published"]
+    if published is not None:
+        if isinstance(published, datetime):
+            published = published.isoformat()
+        try:
+            dt, precision = parse_published(str(published))
+            meta.set("published", dt, "metadata", precision)
+        except ValueError as exc:
+            skips.append(Skip(where, f"published ignored: {exc}"))
+    return RawArticle(article, where, fmt, codec, body, meta)
+
+
 def read_jsonl(path: Path, skips: list[Skip]) -> list[RawArticle]:
     text, codec = decode(path.read_bytes())
     out = []
@@ -608,39 +647,43 @@ def read_jsonl(path: Path, skips: list[Skip]) -> list[RawArticle]:
             continue
         where = f"{path.name}:{number}"
         try:
-            obj = _json_object(line)
-            body = next((obj[k] for k in JSONL_TEXT_FIELDS if isinstance(obj.get(k), str)),
-                        None)
-            if body is None or not body.strip():
-                raise SkipFile(f"no text field (one of {', '.join(JSONL_TEXT_FIELDS)})")
-            check_size(body)
-            values = {
-                name: next((obj[k] for k in keys if obj.get(k) not in (None, "")), None)
-                for name, keys in JSONL_FIELDS.items()
-            }
-            article = _jsonl_id(values["article"], f"{path.stem}-{number}")
+            out.append(_record(_json_object(line), where, f"{path.stem}-{number}", "jsonl",
+                               codec, skips))
         except SkipFile as exc:
             skips.append(Skip(where, str(exc)))
-            continue
-        meta = Meta()
-        for name in ("author", "title", "url"):
-            value = values[name]
-            if isinstance(value, dict):
-                value = None
-            if isinstance(value, list):
-                value = ", ".join(map(str, value))
-            meta.set(name, str(value).strip() if value is not None else None, "metadata")
-        outlet = values["outlet"]
-        meta.set("outlet", normalise_outlet(outlet if isinstance(outlet, str) else None),
-                 "metadata")
-        if values["published"] is not None:
-            try:
-                dt, precision = parse_published(str(values["published"]))
-                meta.set("published", dt, "metadata", precision)
-            except ValueError as exc:
-                skips.append(Skip(where, f"published ignored: {exc}"))
-        out.append(RawArticle(article, where, "jsonl", codec, body, meta))
     return out
+
+
+def read_parquet(path: Path, skips: list[Skip]) -> Iterator[RawArticle]:
+    """The articles of a parquet file, one row at a time (read in slices of
+    PARQUET_READ_ROWS rows, so a file of any size is read in bounded memory). Columns
+    are named as JSONL fields are; rows are numbered from 1."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        reader = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise SkipFile(f"not a readable parquet file: {exc}") from None
+    names = set(reader.schema_arrow.names)
+    if not names & set(JSONL_TEXT_FIELDS):
+        raise SkipFile(f"no text column (one of {', '.join(JSONL_TEXT_FIELDS)}); "
+                       f"columns are {sorted(names)}")
+    wanted = [c for c in (*JSONL_TEXT_FIELDS, *(k for ks in JSONL_FIELDS.values() for k in ks))
+              if c in names]
+    number = 0
+    try:
+        for batch in reader.iter_batches(batch_size=PARQUET_READ_ROWS, columns=wanted):
+            for obj in batch.to_pylist():
+                number += 1
+                where = f"{path.name}:{number}"
+                try:
+                    yield _record(obj, where, f"{path.stem}-{number}", "parquet", "utf-8",
+                                  skips)
+                except SkipFile as exc:
+                    skips.append(Skip(where, str(exc)))
+    except (pa.ArrowException, OSError) as exc:
+        skips.append(Skip(path.name, f"reading stopped after row {number}: {exc}"))
 
 
 # --------------------------------------------------------------------------- manifest
@@ -703,75 +746,109 @@ def check_set_name(set_name: str, raw_root: Path) -> Path:
     return folder
 
 
+class SetReader:
+    """The articles of one set folder, read one at a time in file order: duplicate ids
+    and files the manifest does not list are noted in `skips` as they come; the rest
+    of the set-level checks run when the stream ends (`finish`)."""
+
+    def __init__(self, raw_dir: str | Path):
+        self.raw_dir = raw_dir = Path(raw_dir)
+        if not raw_dir.is_dir():
+            raise IngestError(f"{raw_dir}: no such set folder")
+        self.skips: list[Skip] = []
+        self.files: list[Path] = []
+        for p in sorted(raw_dir.iterdir()):
+            if p.name.startswith("."):
+                continue  # hidden files, as are sub-folders below, are not part of the set
+            if p.is_symlink():
+                self.skips.append(Skip(p.name, "symbolic link: only regular files in the set "
+                                               "folder are read"))
+            elif p.is_file():
+                self.files.append(p)
+        manifest_path = raw_dir / MANIFEST
+        self.manifest = read_manifest(manifest_path) if manifest_path.exists() else None
+        self.seen: dict[str, str] = {}
+        self.read = 0
+
+    def _raws(self) -> Iterator[RawArticle]:
+        skips = self.skips
+        for path in self.files:
+            if path.name in RESERVED_FILES:
+                continue
+            fmt = ARTICLE_SUFFIXES.get(path.suffix.lower())
+            if fmt is None:
+                skips.append(Skip(path.name, f"unsupported file type "
+                                             f"{path.suffix or '(none)'!r}; expected one of "
+                                             f"{sorted(ARTICLE_SUFFIXES)}"))
+                continue
+            problem = id_problem(path.stem) if fmt in ("txt", "html") else None
+            if problem:
+                skips.append(Skip(path.name, f"file name unusable: {problem}"))
+                continue
+            try:
+                if fmt == "txt":
+                    yield from read_txt(path)
+                elif fmt == "html":
+                    yield from read_html(path)
+                elif fmt == "jsonl":
+                    yield from read_jsonl(path, skips)
+                else:
+                    yield from read_parquet(path, skips)
+            except SkipFile as exc:
+                skips.append(Skip(path.name, str(exc)))
+            except OSError as exc:
+                skips.append(Skip(path.name, f"cannot be read: {exc.strerror or exc}"))
+
+    def __iter__(self) -> Iterator[RawArticle]:
+        """Each readable article once, in file order."""
+        for raw in self._raws():
+            self.read += 1
+            if raw.article in self.seen:
+                self.skips.append(Skip(raw.file, f"duplicate article id {raw.article!r}: "
+                                                 f"already read from {self.seen[raw.article]}"))
+                continue
+            self.seen[raw.article] = raw.file
+            if self.manifest is not None and raw.article not in self.manifest:
+                self.skips.append(Skip(raw.file, f"not listed in {MANIFEST}: read with "
+                                                 "metadata inferred from its text"))
+            yield raw
+
+    def finish(self) -> None:
+        """The checks that need the whole set: IngestError when nothing was readable;
+        manifest rows without a file are noted."""
+        if not self.read and not self.skips:
+            raise IngestError(f"{self.raw_dir}: the set folder holds no article files "
+                              f"({', '.join(sorted(ARTICLE_SUFFIXES))})")
+        if self.manifest is not None:
+            for article in self.manifest:
+                if article not in self.seen:
+                    self.skips.append(Skip(MANIFEST, f"row for article {article!r}, but no "
+                                                     "such file in the set folder"))
+        if not self.seen:
+            raise IngestError(f"{self.raw_dir}: no readable article: "
+                              + "; ".join(f"{s.file}: {s.reason}" for s in self.skips))
+
+    def skips_table(self) -> pl.DataFrame:
+        return schema.enforce(
+            pl.DataFrame([(s.file, s.reason) for s in self.skips],
+                         schema=schema.SKIPS.polars_schema, orient="row"),
+            schema.SKIPS,
+        ).sort("file", "reason")
+
+
 def ingest_set(raw_dir: str | Path) -> IngestResult:
-    """Read every article file of one set folder."""
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise IngestError(f"{raw_dir}: no such set folder")
-    skips: list[Skip] = []
-    files = []
-    for p in sorted(raw_dir.iterdir()):
-        if p.name.startswith("."):
-            continue  # hidden files, as are sub-folders below, are not part of the set
-        if p.is_symlink():
-            skips.append(Skip(p.name, "symbolic link: only regular files in the set folder "
-                                      "are read"))
-        elif p.is_file():
-            files.append(p)
-    manifest_path = raw_dir / MANIFEST
-    manifest = read_manifest(manifest_path) if manifest_path.exists() else None
-    raws: list[RawArticle] = []
-    for path in files:
-        if path.name in RESERVED_FILES:
-            continue
-        fmt = ARTICLE_SUFFIXES.get(path.suffix.lower())
-        if fmt is None:
-            skips.append(Skip(path.name, f"unsupported file type {path.suffix or '(none)'!r}; "
-                                         f"expected one of {sorted(ARTICLE_SUFFIXES)}"))
-            continue
-        problem = id_problem(path.stem) if fmt != "jsonl" else None
-        if problem:
-            skips.append(Skip(path.name, f"file name unusable: {problem}"))
-            continue
-        try:
-            if fmt == "txt":
-                raws.extend(read_txt(path))
-            elif fmt == "html":
-                raws.extend(read_html(path))
-            else:
-                raws.extend(read_jsonl(path, skips))
-        except SkipFile as exc:
-            skips.append(Skip(path.name, str(exc)))
-        except OSError as exc:
-            skips.append(Skip(path.name, f"cannot be read: {exc.strerror or exc}"))
-    if not raws and not skips:
-        raise IngestError(f"{raw_dir}: the set folder holds no article files "
-                          f"({', '.join(sorted(ARTICLE_SUFFIXES))})")
-    seen: dict[str, str] = {}
-    unique: list[RawArticle] = []
-    for raw in raws:
-        if raw.article in seen:
-            skips.append(Skip(raw.file, f"duplicate article id {raw.article!r}: already read "
-                                        f"from {seen[raw.article]}"))
-            continue
-        seen[raw.article] = raw.file
-        unique.append(raw)
-    if manifest is not None:
-        for article in manifest:
-            if article not in seen:
-                skips.append(Skip(MANIFEST, f"row for article {article!r}, but no such file "
-                                            "in the set folder"))
-        for raw in unique:
-            if raw.article not in manifest:
-                skips.append(Skip(raw.file, f"not listed in {MANIFEST}: read with metadata "
-                                            "inferred from its text"))
-    if not unique:
-        raise IngestError(f"{raw_dir}: no readable article: "
-                          + "; ".join(f"{s.file}: {s.reason}" for s in skips))
-    return _tables(unique, manifest or {}, skips)
+    """Read every article file of one set folder, all in memory (see
+    `tolldrift.batches.ingest_to_files` for sets of any size)."""
+    reader = SetReader(raw_dir)
+    raws = list(reader)
+    reader.finish()
+    result = _tables(raws, reader.manifest or {})
+    result.skips = reader.skips_table()
+    return result
 
 
-def _tables(raws: list[RawArticle], manifest: dict, skips: list[Skip]) -> IngestResult:
+def _tables(raws: list[RawArticle], manifest: dict) -> IngestResult:
+    """The articles, sentences and removed-lines tables of some articles (skips empty)."""
     arts, sents, removed = [], [], []
     prefix_rules = {name for name, _ in metadata_rules().prefix}
     for raw in raws:
@@ -815,36 +892,13 @@ def _tables(raws: list[RawArticle], manifest: dict, skips: list[Skip]) -> Ingest
     removed_df = schema.enforce(
         pl.DataFrame(removed, schema=schema.REMOVED.polars_schema, orient="row"), schema.REMOVED
     ).sort("article", "start")
-    skips_df = schema.enforce(
-        pl.DataFrame([(s.file, s.reason) for s in skips], schema=schema.SKIPS.polars_schema,
-                     orient="row"),
-        schema.SKIPS,
-    ).sort("file", "reason")
-    return IngestResult(articles, sentences, removed_df, skips_df)
+    return IngestResult(articles, sentences, removed_df, schema.empty(schema.SKIPS))
 
 
-def corpus_table(result: IngestResult) -> pl.DataFrame:
-    """The ingest report's corpus table."""
-    return result.articles.select(
+def corpus_table(articles: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    """The ingest report's corpus table, from the articles table."""
+    return articles.select(
         "article", "outlet", "author",
         pl.col("published_at").dt.strftime("%Y-%m-%d %H:%M").alias("published"),
         "words", "sentences", "lines_removed",
     )
-
-
-def write_tables(result: IngestResult, articles_out, sentences_out, removed_out,
-                 skips_out) -> None:
-    """Write the four ingest tables (schemas enforced, each file written atomically)."""
-    schema.write(result.articles, schema.ARTICLES, articles_out)
-    schema.write(result.sentences, schema.SENTENCES, sentences_out)
-    schema.write(result.removed, schema.REMOVED, removed_out)
-    schema.write(result.skips, schema.SKIPS, skips_out)
-
-
-def summary(result: IngestResult) -> str:
-    """One line of headline figures for the report."""
-    a = result.articles
-    return (f"{a.height} articles read, {a.get_column('outlet').is_not_null().sum()} with an "
-            f"outlet, {a.get_column('published_at').is_not_null().sum()} with a publication "
-            f"date; {result.sentences.height} sentences; {result.removed.height} spans "
-            f"removed; {result.skips.height} files skipped or noted.")

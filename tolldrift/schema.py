@@ -50,7 +50,7 @@ OUTCOMES = ("killed", "injured", "killed_or_injured", "captured", "arrested", "m
 GROUPS = ("all", "civilians", "state_forces", "armed_group", "other")
 SCOPES = ("event_total", "event_part", "background")
 VAGUE = ("dozens", "scores", "hundreds", "thousands", "millions")
-FORMATS = ("txt", "html", "jsonl")
+FORMATS = ("txt", "html", "jsonl", "parquet")
 DATETIME = pl.Datetime("us")
 
 _ARTICLE = Column("article", pl.String, "Article id: the raw file's name without extension "

@@ -23,9 +23,27 @@ def parse_day(value: object, name: str) -> dt.date | None:
         raise ValueError(f"parameter {name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+# A report table shows at most this many rows, and says how many there are.
+REPORT_ROWS = 1_000
+
+
+def report_table(frame: pl.DataFrame | pl.LazyFrame, caption: str | None = None,
+                 max_rows: int = REPORT_ROWS):
+    """An escaped HTML table of the first `max_rows` rows of a frame (lazy frames are
+    read no further than that), with a note giving the full count when rows are left
+    out."""
+    from tolldrift.render import html_table
+
+    if isinstance(frame, pl.DataFrame):
+        return html_table(frame, caption, max_rows=max_rows)
+    total = frame.select(pl.len()).collect().item()
+    note = f"Showing {max_rows} of {total} rows." if total > max_rows else None
+    return html_table(frame.head(max_rows).collect(), caption, note=note)
+
+
 @dataclass(frozen=True)
 class ClaimsRun:
-    claims: pl.DataFrame
+    articles: int
     set_start: dt.date | None
     set_end: dt.date | None
     dates_how: str
@@ -34,40 +52,33 @@ class ClaimsRun:
 
 
 def run_claims(articles_in: str | Path, sentences_in: str | Path, gold_in: str | Path,
-               set_start: object, set_end: object) -> ClaimsRun:
-    """Extract claims, and score them when the set has a gold file."""
-    from tolldrift import scoring, timeref
-    from tolldrift.claims import extract_claims
+               set_start: object, set_end: object, *, claims_out: str | Path,
+               mistakes_out: str | Path, metrics_out: str | Path) -> ClaimsRun:
+    """Extract the claims of a set of any size (batch by batch, see `tolldrift.batches`),
+    score them when the set has a gold file, and write claims, mistakes (empty without
+    gold) and metrics."""
+    from tolldrift import batches, scoring
 
-    articles = pl.read_parquet(articles_in)
-    sentences = pl.read_parquet(sentences_in)
     start, end = parse_day(set_start, "set_start"), parse_day(set_end, "set_end")
     how = "params.yaml"
     if start is None or end is None:
-        inferred = timeref.infer_set_dates(articles)
+        inferred = batches.infer_set_dates(articles_in)
         start, end = start or inferred[0], end or inferred[1]
         how = "inferred from the articles" if (start or end) else "unknown"
-    claims = extract_claims(sentences, articles, set_start=start, set_end=end)
-    metrics: dict = {"claims": claims.height,
-                     "articles_with_claims": claims.get_column("article").n_unique()}
+    counts = batches.claims_to_file(articles_in, sentences_in, claims_out, start, end)
+    metrics: dict = {"claims": counts.claims,
+                     "articles_with_claims": counts.articles_with_claims}
     mistakes = None
     if Path(gold_in).is_file():
-        scores = scoring.score(claims, scoring.read_gold(gold_in),
-                               articles.get_column("article").to_list())
+        ids = pl.scan_parquet(articles_in).select("article").collect()
+        scores = scoring.score(pl.read_parquet(claims_out), scoring.read_gold(gold_in),
+                               ids.get_column("article").to_list())
         metrics |= scores.metrics
         mistakes = scores.mistakes
-    return ClaimsRun(claims, start, end, how, metrics, mistakes)
-
-
-def write_claims(run: ClaimsRun, claims_out: str | Path, mistakes_out: str | Path,
-                 metrics_out: str | Path) -> None:
-    """Write the claims, the mistakes against gold (empty without gold) and the metrics."""
-    from tolldrift import scoring
-
-    schema.write(run.claims, schema.CLAIMS, claims_out)
-    mistakes = run.mistakes if run.mistakes is not None else schema.empty(scoring.MISTAKES)
-    schema.write(mistakes, scoring.MISTAKES, mistakes_out)
-    scoring.write_metrics(run.metrics, metrics_out)
+    schema.write(mistakes if mistakes is not None else schema.empty(scoring.MISTAKES),
+                 scoring.MISTAKES, mistakes_out)
+    scoring.write_metrics(metrics, metrics_out)
+    return ClaimsRun(counts.articles, start, end, how, metrics, mistakes)
 
 
 def claims_for_report(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:

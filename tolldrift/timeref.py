@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -663,27 +664,35 @@ def article_anchor(text: str, published_at: datetime | None, set_start: date | N
 
 
 def infer_set_dates(articles: pl.DataFrame) -> tuple[date | None, date | None]:
-    """First and last day of an article set, from publication dates and explicit dates.
+    """First and last day of an article set, from publication dates and explicit dates
+    (see `infer_dates_from`)."""
+    published: list[date] = []
+    if "published_at" in articles.columns:
+        published = [d.date() if isinstance(d, datetime) else d
+                     for d in articles.get_column("published_at").drop_nulls().to_list()]
+    written = Counter(d for t in articles.get_column("text").drop_nulls().to_list()
+                      for d in explicit_dates(t))
+    return infer_dates_from(published, written)
+
+
+def infer_dates_from(published: list[date], written: Counter
+                     ) -> tuple[date | None, date | None]:
+    """First and last day of a set from its publication days and a count of the dates
+    written in its texts.
 
     With publication dates, explicit dates count when they fall within a week of the
     publication dates. Without any, the densest 8-day stretch
     of explicit dates is taken (ties: the latest).
     """
-    published: list[date] = []
-    if "published_at" in articles.columns:
-        published = [d.date() if isinstance(d, datetime) else d
-                     for d in articles.get_column("published_at").drop_nulls().to_list()]
-    written = [d for t in articles.get_column("text").drop_nulls().to_list()
-               for d in explicit_dates(t)]
     if published:
         lo, hi = min(published) - 7 * _DAY, max(published) + 7 * _DAY
-        kept = [d for d in written if lo <= d <= hi] + published
+        kept = [d for d in written if lo <= d <= hi] + list(published)
         return min(kept), max(kept)
     if not written:
         return None, None
     best: tuple[int, date] | None = None
-    for d in sorted(set(written)):
-        count = sum(d <= w <= d + 7 * _DAY for w in written)
+    for d in sorted(written):
+        count = sum(n for w, n in written.items() if d <= w <= d + 7 * _DAY)
         if best is None or count >= best[0]:
             best = (count, d)
     window = [w for w in written if best[1] <= w <= best[1] + 7 * _DAY]
