@@ -89,13 +89,17 @@ def chart_id(name: str) -> str:
 
 def chart_html(chart: alt.TopLevelMixin, element_id: str) -> str:
     """A `<div>` and the script that draws `chart` into it (needs `vega_bundle_html`)."""
+    return _spec_html(chart_spec(chart), element_id)
+
+
+def _spec_html(spec: dict[str, Any], element_id: str) -> str:
     return (
         f'<div id="{element_id}" class="tolldrift-chart"></div>\n'
         '<script type="text/javascript">\n(function () {\n'
         "  var script = document.currentScript;\n"
         f'  var el = (script && script.previousElementSibling) || '
         f'document.getElementById("{element_id}");\n'
-        f"  var spec = {spec_json(chart_spec(chart))};\n"
+        f"  var spec = {spec_json(spec)};\n"
         "  function fail(err) {\n"
         '    el.textContent = "The chart could not be drawn: " + err;\n'
         '    console.error("chart ' + element_id + ':", err);\n'
@@ -116,7 +120,10 @@ def setup() -> None:
 
 def is_empty(chart: alt.TopLevelMixin) -> bool:
     """True when every dataset of the chart has no rows (nothing would be drawn)."""
-    spec = chart_spec(chart)
+    return _spec_is_empty(chart_spec(chart))
+
+
+def _spec_is_empty(spec: dict[str, Any]) -> bool:
     datasets = spec.get("datasets") or {}
     inline = spec.get("data", {}).get("values") if isinstance(spec.get("data"), dict) else None
     if inline is not None:
@@ -131,7 +138,8 @@ def show(chart: alt.TopLevelMixin, name: str) -> None:
     numbered suffix, so ids stay unique and the same notebook gives the same ids.
     A chart with no data rows is replaced by a one-line note.
     """
-    if is_empty(chart):
+    spec = chart_spec(chart)  # built (and validated) once: it is the slow part
+    if _spec_is_empty(spec):
         display({"text/markdown": f"*Nothing to draw for {name}: no figure of this kind.*",
                  "text/plain": f"nothing to draw for {name}"}, raw=True)
         return
@@ -139,7 +147,7 @@ def show(chart: alt.TopLevelMixin, name: str) -> None:
     _shown[element_id] = _shown.get(element_id, 0) + 1
     if _shown[element_id] > 1:
         element_id = f"{element_id}-{_shown[element_id]}"
-    parts = [chart_html(chart, element_id)]
+    parts = [_spec_html(spec, element_id)]
     if not _state["bundle_emitted"]:
         parts.insert(0, vega_bundle_html())
         _state["bundle_emitted"] = True

@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import polars as pl
 
+from tolldrift.render import write_atomic
 from tolldrift.sets import load_sets
 
 STYLE = """
@@ -103,12 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     sets = {name: {"title": cfg.title} for name, cfg in load_sets(args.params).items()}
     page = render_index(sets, [tuple(s) for s in args.stage], args.interim, args.processed,
                         args.reports)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=args.out.parent, prefix=".index.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(page)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, args.out)
+    write_atomic(args.out, page)
 
 
 if __name__ == "__main__":

@@ -3,14 +3,19 @@
 Each pipeline stage executes a notebook with papermill, then calls `render_report`,
 which normalises the executed notebook (no timestamps, durations, random ids or
 kernel process paths, so two runs on the same inputs give the same bytes), writes
-it back, and exports an HTML page without code cells that loads nothing from the
-network. `html_table` is the one way notebooks show a table: every value is
-HTML-escaped, so article text can never inject markup into a report.
+it back, and writes an HTML page of its markdown and outputs, without code, that
+loads nothing from the network. `html_table` is the one way notebooks show a table:
+every value is HTML-escaped, so article text can never inject markup into a report.
+
+The page is put together here (markdown through mistune, outputs by MIME type)
+rather than by nbconvert: it needs no templates, and this module imports nothing
+heavy, so notebooks that only use `html_table` pay no import cost for it.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import html
 import json
@@ -22,15 +27,13 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-import polars as pl
-from IPython.display import HTML
-
-TEMPLATE = "report.html.j2"
+if TYPE_CHECKING:
+    import nbformat
+    import polars as pl
+    from IPython.display import HTML
 
 # Text that changes from one kernel process to the next: the file a cell's code is
 # compiled to (`/tmp/ipykernel_4418/3846741.py`) and object addresses in reprs.
@@ -85,19 +88,21 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     kernel's per-process cell files and object addresses in outputs are replaced.
     Outputs, tags, parameters and the language info are kept.
     """
+    from nbformat import NotebookNode
+
     nb = copy.deepcopy(nb)
     nb["nbformat"] = 4
     nb["nbformat_minor"] = max(5, int(nb.get("nbformat_minor", 5)))
-    meta = nb.setdefault("metadata", nbformat.NotebookNode())
+    meta = nb.setdefault("metadata", NotebookNode())
     meta.pop("widgets", None)
     if "papermill" in meta:
-        meta["papermill"] = nbformat.NotebookNode(
+        meta["papermill"] = NotebookNode(
             {k: v for k, v in meta["papermill"].items() if k in _PAPERMILL_KEEP}
         )
     count = 0
     for i, cell in enumerate(nb.get("cells", [])):
         cell["id"] = f"cell-{i}"
-        cell_meta = cell.setdefault("metadata", nbformat.NotebookNode())
+        cell_meta = cell.setdefault("metadata", NotebookNode())
         cell_meta.pop("execution", None)
         cell_meta.pop("papermill", None)
         if cell_meta.get("tags") == []:
@@ -156,6 +161,8 @@ def html_table(df: pl.DataFrame, caption: str | None = None, *, max_rows: int | 
 
     With `max_rows`, only the first rows are shown and a note says how many there are.
     """
+    from IPython.display import HTML
+
     shown = df if max_rows is None else df.head(max_rows)
     if max_rows is not None and df.height > max_rows:
         more = f"Showing {max_rows} of {df.height} rows."
@@ -164,45 +171,139 @@ def html_table(df: pl.DataFrame, caption: str | None = None, *, max_rows: int | 
     return HTML(table_html(shown.rows(), df.columns, caption=caption, note=note, numeric=numeric))
 
 
-def _parameters_cell(parameters: Mapping[str, Any]) -> nbformat.NotebookNode:
-    body = table_html(sorted(parameters.items()), ("parameter", "value"),
-                      caption="Parameters of this run")
-    return nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
-        "display_data", data={"text/html": body, "text/plain": "Parameters of this run"})])
-
-
-def _report_notebook(nb: nbformat.NotebookNode, show_parameters: bool) -> nbformat.NotebookNode:
-    """The cells the HTML shows: markdown and code cells that have outputs."""
-    report = copy.deepcopy(nb)
-    report.cells = [c for c in report.cells if c.cell_type != "code" or c.get("outputs")]
-    parameters = report.metadata.get("papermill", {}).get("parameters")
-    if show_parameters and parameters:
-        at = 1 if report.cells and report.cells[0].cell_type == "markdown" else 0
-        report.cells.insert(at, _parameters_cell(parameters))
-    for i, cell in enumerate(report.cells):
-        cell["id"] = f"cell-{i}"
-    return report
-
-
 def external_urls(page: str) -> list[str]:
     """URLs a browser would fetch by itself when opening `page` (scripts, styles, images)."""
     return [next(g for g in m.groups() if g) for m in _EXTERNAL.finditer(page)]
 
 
-def export_html(nb: nbformat.NotebookNode, title: str, *, show_parameters: bool = True) -> str:
-    """HTML page of a (normalised) notebook: no code, no prompts, nothing from the network."""
-    from nbconvert import HTMLExporter
+# The page around the cells: one small stylesheet, no script of its own.
+_CSS = """
+body { margin: 0; color: #1b1b1b; background: #fff; line-height: 1.45;
+       font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 15px; }
+main { max-width: 1100px; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
+h1 { font-size: 1.7rem; } h2 { font-size: 1.35rem; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1.15rem; } h1, h2, h3, h4 { margin: 1.6rem 0 .6rem; line-height: 1.25; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+       font-size: 90%; background: #f3f3f3; padding: 0 .2em; border-radius: 3px; }
+pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 13px;
+      background: #f7f7f7; padding: .5rem .75rem; overflow-x: auto; white-space: pre-wrap; }
+.tolldrift-cell { margin: .5rem 0; overflow-x: auto; }
+pre.tolldrift-error, pre.tolldrift-stderr { background: #fff4f4; }
+.tolldrift-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: 13px; }
+.tolldrift-table caption { caption-side: top; text-align: left; font-weight: 600;
+                           padding: 4px 0; white-space: nowrap; }
+.tolldrift-table td, .tolldrift-table th { border: 1px solid #ddd; padding: .2rem .45rem;
+                                           vertical-align: top; text-align: left; }
+.tolldrift-table th { background: #f4f4f4; }
+.tolldrift-table tbody tr:nth-child(even) { background: #fafafa; }
+.tolldrift-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+.tolldrift-note { color: #666; font-size: 90%; }
+.tolldrift-chart { margin: .5rem 0 1rem; }
+img { max-width: 100%; }
+"""
 
-    template = Path(str(resources.files("tolldrift").joinpath("templates", TEMPLATE)))
-    exporter = HTMLExporter(template_name="lab", template_file=str(template),
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(_report_notebook(nb, show_parameters),
-                                          resources={"metadata": {"name": title}})
-    urls = external_urls(body)
+# Output MIME types in the order one is chosen for the page. Scripts only come in
+# through `text/html` outputs (the charts); JavaScript and widget outputs are left out.
+_IMAGES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif")
+_PRIORITY = ("text/html", "text/markdown", *_IMAGES, "text/latex", "text/plain")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _pre(text: str, cls: str) -> str:
+    return f'<pre class="{cls}">{html.escape(_ANSI.sub("", text))}</pre>'
+
+
+def _data_uri(mime: str, data: Any) -> str:
+    text = _joined(data)
+    if mime == "image/svg+xml":
+        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    else:
+        payload = re.sub(r"\s+", "", text)
+    return f"data:{mime};base64,{payload}"
+
+
+def _markdown(allow_html: bool, attachments: Mapping[str, Mapping[str, Any]] | None = None):
+    """A mistune renderer: headings get ids, `attachment:` images are inlined, and raw
+    HTML is kept only when `allow_html` (markdown cells written by the author)."""
+    import mistune
+
+    class Renderer(mistune.HTMLRenderer):
+        def heading(self, text: str, level: int, **attrs: Any) -> str:
+            slug = re.sub(r"\s+", "-", html.unescape(re.sub(r"<[^>]*>", "", text)).strip())
+            return f'<h{level} id="{html.escape(slug)}">{text}</h{level}>\n'
+
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            bundle = (attachments or {}).get(url.removeprefix("attachment:"))
+            if url.startswith("attachment:") and bundle:
+                mime = next((m for m in _IMAGES if m in bundle), None)
+                if mime:
+                    return (f'<img src="{_data_uri(mime, bundle[mime])}" '
+                            f'alt="{html.escape(text)}" />')
+            return super().image(text, url, title)
+
+    return mistune.create_markdown(renderer=Renderer(escape=not allow_html),
+                                   plugins=["table", "strikethrough"])
+
+
+def _output_html(out: Mapping[str, Any]) -> str:
+    kind = out.get("output_type")
+    if kind == "stream":
+        stream = "stderr" if out.get("name") == "stderr" else "stdout"
+        return _pre(_joined(out.get("text", "")), f"tolldrift-{stream}")
+    if kind == "error":
+        lines = out.get("traceback") or [f"{out.get('ename')}: {out.get('evalue')}"]
+        return _pre("\n".join(lines), "tolldrift-error")
+    data = out.get("data", {})
+    mime = next((m for m in _PRIORITY if m in data), None)
+    if mime is None:
+        return ""
+    if mime == "text/html":
+        return _joined(data[mime])
+    if mime == "text/markdown":
+        return _markdown(allow_html=False)(_joined(data[mime]))
+    if mime in _IMAGES:
+        return f'<img src="{_data_uri(mime, data[mime])}" alt="" />'
+    return _pre(_joined(data[mime]), "tolldrift-text")
+
+
+def _cell_html(cell: Mapping[str, Any]) -> str:
+    kind = cell.get("cell_type")
+    if kind == "markdown":
+        return _markdown(True, cell.get("attachments"))(_joined(cell.get("source", "")))
+    if kind == "raw":
+        fmt = cell.get("metadata", {}).get("format") or cell.get("metadata", {}).get(
+            "raw_mimetype")
+        return _joined(cell.get("source", "")) if fmt == "text/html" else ""
+    return "\n".join(filter(None, (_output_html(o) for o in cell.get("outputs", []))))
+
+
+def export_html(nb: nbformat.NotebookNode, title: str, *, show_parameters: bool = True) -> str:
+    """HTML page of a (normalised) notebook: no code, no prompts, nothing from the network.
+
+    Markdown cells and the outputs of code cells, in order; with `show_parameters`, a
+    table of the run's papermill parameters after the first markdown cell.
+    """
+    shown = [(c.get("cell_type"), _cell_html(c)) for c in nb.get("cells", [])]
+    shown = [(kind, block) for kind, block in shown if block.strip()]
+    blocks = [block for _, block in shown]
+    parameters = nb.get("metadata", {}).get("papermill", {}).get("parameters")
+    if show_parameters and parameters:
+        at = 1 if shown and shown[0][0] == "markdown" else 0
+        blocks.insert(at, table_html(sorted(parameters.items()), ("parameter", "value"),
+                                     caption="Parameters of this run"))
+    body = "\n".join(f'<div class="tolldrift-cell">\n{b.strip()}\n</div>' for b in blocks)
+    page = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+            f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
+    urls = external_urls(page)
     if urls:
         raise ReportError(f"report {title!r} would load from the network: {urls[:5]}")
-    return body
+    return page
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -219,14 +320,19 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def render_report(executed: Path, html_out: Path, ipynb_out: Path | None = None, *,
-                  show_parameters: bool = True) -> None:
+def render_report(executed: Path | nbformat.NotebookNode, html_out: Path,
+                  ipynb_out: Path | None = None, *, show_parameters: bool = True) -> None:
     """Normalise an executed notebook, write it to `ipynb_out` and its report to `html_out`.
 
-    Both files are written atomically; `ipynb_out` may be `executed` itself.
+    `executed` is a notebook file or the notebook papermill returned. Both files are
+    written atomically; `ipynb_out` may be `executed` itself.
     """
-    executed, html_out = Path(executed), Path(html_out)
-    nb = normalise_notebook(nbformat.read(executed, as_version=4))
+    import nbformat
+
+    if not isinstance(executed, nbformat.NotebookNode):
+        executed = nbformat.read(Path(executed), as_version=4)
+    html_out = Path(html_out)
+    nb = normalise_notebook(executed)
     nbformat.validate(nb)
     title = str(nb.metadata.get("title") or html_out.stem)
     page = export_html(nb, title, show_parameters=show_parameters)
