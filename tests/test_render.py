@@ -250,3 +250,47 @@ def test_vega_bundle_defines_vega_embed_once():
     assert bundle.startswith('<script type="text/javascript">\nif (!window.vegaEmbed)')
     assert bundle.count("</script") == 1 and "window.vegaEmbed=" in bundle
     assert external_urls(bundle) == []
+
+
+def _page(cells: list) -> str:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    return export_html(nb, "cells", show_parameters=False)
+
+
+def _out(**kw) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("hidden_code = 1")
+    cell.outputs = [nbformat.v4.new_output(**kw)]
+    return cell
+
+
+@pytest.mark.parametrize(("cell", "shown", "absent"), [
+    pytest.param(_out(output_type="stream", name="stdout", text="12 claims in 3 articles\n"),
+                 '<pre class="tolldrift-stdout">12 claims in 3 articles\n</pre>', "hidden_code",
+                 id="printed-text"),
+    pytest.param(_out(output_type="stream", name="stdout", text="a <b>bold</b> quote\n"),
+                 "a &lt;b&gt;bold&lt;/b&gt; quote", "<b>", id="printed-text-escaped"),
+    pytest.param(_out(output_type="error", ename="ValueError", evalue="bad",
+                      traceback=["\x1b[31mValueError\x1b[0m: bad <input>"]),
+                 '<pre class="tolldrift-error">ValueError: bad &lt;input&gt;</pre>', "\x1b",
+                 id="error-without-colour-codes"),
+    pytest.param(_out(output_type="display_data",
+                      data={"text/markdown": "**Seven** <script>x()</script>",
+                            "text/plain": "Seven"}),
+                 "<strong>Seven</strong> &lt;script&gt;x()&lt;/script&gt;", "<script>x()",
+                 id="markdown-output-escapes-html"),
+    pytest.param(nbformat.v4.new_markdown_cell("## Parts <em>and</em> totals"),
+                 '<h2 id="Parts-and-totals">Parts <em>and</em> totals</h2>', "&lt;em&gt;",
+                 id="markdown-cell-keeps-html"),
+    pytest.param(_out(output_type="display_data",
+                      data={"application/javascript": "alert(1)", "text/plain": "<JS>"}),
+                 "&lt;JS&gt;", "alert(1)", id="javascript-left-out"),
+    pytest.param(_out(output_type="display_data",
+                      data={"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"}),
+                 '<img src="data:image/png;base64,iVBORw0KGgo=" alt="" />', "&lt;Figure&gt;",
+                 id="image-inlined"),
+])
+def test_cells_and_outputs_on_the_page(cell, shown, absent):
+    page = _page([cell])
+    assert shown in page
+    assert absent not in page
