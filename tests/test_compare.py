@@ -9,6 +9,8 @@ import json
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from tolldrift import compare, schema
@@ -370,3 +372,179 @@ unknown outlet (a4),unattributed,1,1.0,1.0
     lines = layer_encodings(spec)[0]
     assert lines["strokeWidth"]["field"] == "claims"
     assert {"quote", "outlet", "source", "article", "start", "end"} <= tooltip_fields(lines)
+
+
+# large sets: lazy inputs, the series sweep, first rows, capped charts ----------------
+
+TABLES = [
+    pytest.param(compare.claims_by_outlet_hour, id="by-outlet-hour"),
+    pytest.param(compare.reconciled_series, id="reconciled"),
+    pytest.param(compare.parts_against_totals, id="parts"),
+    pytest.param(compare.first_reports, id="first-reports"),
+    pytest.param(compare.citations, id="citations"),
+    pytest.param(compare.timeline_data, id="timeline"),
+]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_tables_from_files_equal_tables_from_frames(tmp_path, table):
+    frame = claims(OVER_70 + parts(*THREE)).vstack(SERIES)
+    frame.write_parquet(tmp_path / "claims.parquet")
+    articles().write_parquet(tmp_path / "articles.parquet")
+    from_files = table(tmp_path / "claims.parquet", tmp_path / "articles.parquet")
+    assert_frame_equal(from_files, table(frame, articles()))
+    lazy = table(pl.scan_parquet(tmp_path / "claims.parquet"), articles().lazy())
+    assert_frame_equal(lazy, from_files)
+
+
+def reconciled_by_hand(frame: pl.DataFrame, window_hours: int | None) -> list[tuple]:
+    """The reconciled series the slow way: at every hour, every outlet's claims at its
+    latest hour so far, the best of them by value, outlet, article, start, row."""
+    outlet_of = dict(articles().select("article", "outlet").iter_rows())
+    rows = [r | {"row": k, "outlet": outlet_of.get(r["article"])
+                 or f"unknown outlet ({r['article']})",
+                 "hour": r["as_of_start"].replace(minute=0)}
+            for k, r in enumerate(frame.iter_rows(named=True))
+            if r["scope"] == "event_total" and r["outcome"] == "killed" and r["group"] == "all"
+            and r["as_of_start"] is not None]
+    values = {
+        "ibc_min": lambda r: r["low"],
+        "ibc_max": lambda r: r["high"] if r["high"] is not None else r["number"],
+        "acled_conservative": lambda r: None if r["low"] is None else min(
+            v for v in (r["number"], r["low"]) if v is not None),
+    }
+    out = []
+    for at in sorted({r["hour"] for r in rows}):
+        known = [r for r in rows if r["hour"] <= at and (
+            window_hours is None or r["hour"] >= at - dt.timedelta(hours=window_hours))]
+        latest = {}
+        for r in known:
+            latest[r["outlet"]] = max(latest.get(r["outlet"], r["hour"]), r["hour"])
+        for method, value in values.items():
+            sign = -1 if method == "ibc_max" else 1
+            found = [(sign * value(r), r["outlet"], r["article"], r["start"], r["row"], r)
+                     for r in known if r["hour"] == latest[r["outlet"]] and value(r) is not None]
+            if found:
+                best = min(found)[-1]
+                out.append((at, method, value(best), len(latest), best["outlet"],
+                            best["article"], best["start"]))
+    return out
+
+
+CLAIM_ROWS = st.lists(st.tuples(
+    st.sampled_from(["a1", "a2", "a3", "a4", "a5"]),
+    st.integers(0, 3),                                   # start / 10: ties on purpose
+    st.none() | st.integers(1, 5), st.none() | st.integers(1, 5), st.none() | st.integers(1, 5),
+    st.sampled_from(["event_total", "event_total", "background"]),
+    st.sampled_from(["all", "all", "civilians"]),
+    st.none() | st.integers(0, 30),                      # as-of hour after 6 March 00:00
+), max_size=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=CLAIM_ROWS, window_hours=st.none() | st.integers(0, 12))
+def test_reconciled_series_equals_the_slow_way(rows, window_hours):
+    csv = "".join(
+        f"{a},{10 * s},{'' if n is None else n},{'dozens' if n is None else ''},"
+        f"{'' if lo is None else lo},"
+        f"{'' if hi is None else hi},exact,killed,{g},{scope},,"
+        + ("," if h is None else
+           f"{dt.datetime(2025, 3, 6) + dt.timedelta(hours=h, minutes=h % 2 * 30)},"
+           f"{dt.datetime(2025, 3, 6) + dt.timedelta(hours=h + 1)}")
+        + ",\n"
+        for a, s, n, lo, hi, scope, g, h in rows)
+    frame = claims(csv)
+    got = compare.reconciled_series(frame, articles(), window_hours=window_hours)
+    assert got.select("hour", "method", "value", "outlets", "outlet", "article",
+                      "start").rows() == reconciled_by_hand(frame, window_hours)
+
+
+TIES = claims("""\
+a2,7,70,,71,,more_than,killed,all,event_total,SOHR,,,
+a1,9,70,,71,,more_than,killed,all,event_total,SOHR,,,
+a1,5,70,,71,,more_than,killed,all,event_total,SOHR,,,
+a5,1,70,,71,,more_than,killed,all,event_total,SOHR,,,
+""")
+
+
+@pytest.mark.parametrize(("table", "row"), [
+    pytest.param(compare.citations, ("Alpha", "SOHR", 3, 2, "a1", 5, 17, "more_than 70"),
+                 id="citation-example-is-first-article-and-start"),
+    pytest.param(compare.first_reports,
+                 ("killed", "all", 70, None, "Alpha", dt.datetime(2025, 3, 7, 10), "published",
+                  True, "Alpha", 0.0, "a1", 0, 5, 17, "more_than 70"),
+                 id="first-report-earliest-then-first-claim"),
+])
+def test_first_row_of_a_group_follows_article_and_start(table, row):
+    assert table(TIES, articles()).row(0) == row
+
+
+TIMELINE = pl.DataFrame({
+    "outlet": ["A", "A", "A", "B", "B"],
+    "as_of_start": [dt.datetime(2025, 3, 6, 18, m) for m in (0, 10)]
+    + [dt.datetime(2025, 3, 6, 19), dt.datetime(2025, 3, 6, 18), dt.datetime(2025, 3, 7, 6)],
+    "y": [48, 70, 60, 100, 24], "quote": ["a", "b", "c", "d", "e"]})
+
+
+@pytest.mark.parametrize(("max_points", "quotes", "note"), [
+    pytest.param(5, ["a", "b", "c", "d", "e"], "", id="under-the-limit-untouched"),
+    pytest.param(4, ["b", "c", "d", "e"], "the largest figure per outlet and hour: 4 of 5 "
+                 "figures", id="largest-per-hour"),
+    pytest.param(3, ["b", "d", "e"], "the largest figure per outlet and day: 3 of 5 figures",
+                 id="largest-per-day"),
+])
+def test_thin_timeline_keeps_the_largest_figures(max_points, quotes, note):
+    got, said = compare.thin_timeline(TIMELINE, max_points)
+    assert (got["quote"].to_list(), said) == (quotes, note)
+    assert got.columns == TIMELINE.columns
+
+
+def test_thin_timeline_keeps_the_outlets_with_most_figures(monkeypatch):
+    monkeypatch.setattr(compare, "MAX_OUTLETS", 1)
+    got, said = compare.thin_timeline(TIMELINE, 4)
+    assert got["quote"].to_list() == ["a", "b", "c"]
+    assert said == "1 of 2 outlets (those with the most figures): 3 of 5 figures"
+    got, said = compare.thin_timeline(TIMELINE, 2)
+    assert got["quote"].to_list() == ["b", "c"]
+    assert said == ("the largest figure per outlet and hour, 1 of 2 outlets (those with the "
+                    "most figures): 2 of 5 figures")
+
+
+def test_timeline_chart_says_what_it_left_out():
+    spec = compare.timeline_chart(SERIES, articles(), max_points=3).to_dict()
+    assert sorted(r["quote"] for r in spec_data(spec)) == [
+        "exact dozens", "more_than 70", "up_to 100"]
+    assert spec["title"] == ["Event toll (killed) over time, per outlet",
+                             "the largest figure per outlet and week: 3 of 4 figures"]
+
+
+def test_by_group_chart_keeps_the_outlets_with_most_groups():
+    csv = OVER_70 + parts(*THREE) + parts((20, "civilians")).replace("a1,50", "a2,50")
+    spec = compare.by_group_chart(claims(csv), articles(), max_outlets=1).to_dict()
+    assert {r["outlet"] for r in spec_data(spec)} == {"Alpha"}
+    assert spec["title"] == ["Killed by group, per outlet",
+                             "the 1 of 2 outlets with the most groups"]
+
+
+def test_parts_chart_keeps_totals_that_do_not_add_up_first():
+    over = (f"a2,0,10,,10,10,exact,killed,all,event_total,,{DAY},\n"
+            + parts((8, "civilians"), (5, "civilians")).replace("a1,", "a2,"))
+    spec = compare.parts_chart(claims(OVER_70 + parts(*THREE) + over), articles(),
+                               max_pairs=1).to_dict()
+    assert {r["pair"] for r in spec_data(spec)} == {"Beta · killed @0"}
+    assert spec["title"] == ["Parts against totals", ("1 of 2 totals: those whose parts do "
+                                                      "not add up first, then the largest")]
+
+
+@pytest.mark.parametrize(("max_edges", "edges", "title"), [
+    pytest.param(3, {("Alpha", "SOHR"), ("Alpha", "unattributed"),
+                     ("unknown outlet (a4)", "unattributed")},
+                 "Outlets and the sources they cite", id="every-edge"),
+    pytest.param(2, {("Alpha", "unattributed"), ("Alpha", "SOHR")},
+                 ["Outlets and the sources they cite",
+                  "the 2 of 3 outlet-source pairs with the most claims"], id="strongest-edges"),
+])
+def test_citation_chart_keeps_the_strongest_edges(max_edges, edges, title):
+    spec = compare.citation_chart(BY_HOUR, articles(), max_edges=max_edges).to_dict()
+    assert {(r["outlet"], r["source"]) for r in spec_data(spec)} == edges
+    assert spec["title"] == title

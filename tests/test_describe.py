@@ -12,6 +12,7 @@ from polars.testing import assert_frame_equal
 
 from tolldrift import schema
 from tolldrift.describe import (
+    describe_sentences,
     descriptor_summary,
     distinctive_terms_chart,
     find_descriptors,
@@ -19,6 +20,7 @@ from tolldrift.describe import (
     label_shares_chart,
     load_lexicon,
     quoted_spans,
+    sentence_batches,
 )
 from tolldrift.lexicon import RuleError
 from tolldrift.logodds import distinctive_terms
@@ -280,3 +282,147 @@ def test_charts_build(corpus):
     rows = heat["datasets"][next(iter(heat["datasets"]))]
     assert {(r["outlet"], r["label"], r["n"]) for r in rows} == {("A", "attack", 1),
                                                                 ("B", "attack", 1)}
+
+
+def chart_rows(chart: alt.TopLevelMixin) -> list[dict]:
+    spec = chart.to_dict()
+    return spec["datasets"][next(iter(spec["datasets"]))]
+
+
+# --------------------------------------------------------------------------- large sets
+
+def article_sentences(rows: list[tuple[str, int, str]]) -> pl.DataFrame:
+    """Sentences from (article, line, text) rows; sentence ids and offsets follow on."""
+    out, pos, sid = [], {}, {}
+    for article, line, text in rows:
+        start = pos.get(article, 0)
+        out.append((article, sid.get(article, 0), line, start, start + len(text), text, False))
+        pos[article], sid[article] = start + len(text) + 1, sid.get(article, 0) + 1
+    return pl.DataFrame(out, orient="row", schema=schema.SENTENCES.polars_schema)
+
+
+SET = article_sentences([
+    ("a1", 0, "Gunmen attacked a village."), ("a1", 0, "“It was a massacre."),
+    ("a1", 0, "The militias fled,” he said."),
+    ("a2", 0, "Clashes erupted as security forces moved in."),
+    ("a3", 0, "Insurgents ambushed a convoy."), ("a3", 1, "Officials called it an attack."),
+    ("a4", 0, "Gunmen were blamed for the massacre."),
+])
+OUTLETS = pl.DataFrame({"article": ["a1", "a2", "a3", "a4"], "outlet": ["A", "B", "B", "C"],
+                        "published_at": [datetime(2025, 3, d, 9) for d in (6, 7, 8, 9)]})
+
+
+@pytest.mark.parametrize(("rows", "batches"), [
+    pytest.param(1, [["a1"] * 3, ["a2"], ["a3", "a3", "a4"]], id="one-row-slices"),
+    pytest.param(3, [["a1"] * 3 + ["a2"], ["a3", "a3", "a4"]], id="slice-ends-inside-a3"),
+    pytest.param(4, [["a1"] * 3, ["a2", "a3", "a3", "a4"]], id="article-carried-over"),
+    pytest.param(100, [["a1"] * 3 + ["a2", "a3", "a3", "a4"]], id="all-in-one"),
+])
+def test_sentence_batches_never_split_an_article(rows, batches):
+    got = list(sentence_batches(SET, rows))
+    assert [b["article"].to_list() for b in got] == batches
+    assert_frame_equal(pl.concat(got), SET.select(got[0].columns))
+
+
+@pytest.mark.parametrize("rows", [
+    pytest.param(1, id="one-row-slices"), pytest.param(2, id="two-row-slices"),
+    pytest.param(100, id="one-batch"),
+])
+@pytest.mark.parametrize("order", [
+    pytest.param("ascending", id="articles-ascending"),
+    pytest.param("descending", id="articles-descending-sorted-first"),
+])
+def test_describe_in_batches_equals_all_at_once(tmp_path, rows, order):
+    sents = SET if order == "ascending" else SET.sort("article", descending=True,
+                                                       maintain_order=True)
+    whole = find_descriptors(SET)
+    assert whole.filter(pl.col("is_quoted")).select("article", "label").rows() == [
+        ("a1", "massacre"), ("a1", "militias")]  # a quote over three sentences
+    assert_frame_equal(describe_sentences(sents, load_lexicon(), rows=rows), whole)
+    path = tmp_path / "sentences.parquet"
+    sents.write_parquet(path)
+    out = tmp_path / "descriptors.parquet"
+    got = describe_sentences(path, load_lexicon(), rows=rows, descriptors_out=out)
+    assert isinstance(got, pl.LazyFrame)
+    assert_frame_equal(pl.read_parquet(out), whole)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["descriptors.parquet",
+                                                          "sentences.parquet"]
+
+
+def test_describe_of_no_sentences_writes_an_empty_table(tmp_path):
+    out = tmp_path / "descriptors.parquet"
+    describe_sentences(SET.clear(), load_lexicon(), descriptors_out=out)
+    assert_frame_equal(pl.read_parquet(out), schema.empty(schema.DESCRIPTORS))
+
+
+def test_summary_from_files_equals_in_memory(tmp_path):
+    d = find_descriptors(SET)
+    for name, frame in (("d", d), ("a", OUTLETS), ("s", SET)):
+        frame.write_parquet(tmp_path / f"{name}.parquet")
+    assert_frame_equal(descriptor_summary(*(tmp_path / f"{n}.parquet" for n in "das")),
+                       descriptor_summary(d, OUTLETS, SET))
+    assert descriptor_summary(d, OUTLETS, SET).filter(pl.col("label") == "massacre").select(
+        "outlet", "n_own", "n_quoted", "example").rows() == [
+        ("A", 0, 1, "“It was a massacre."), ("C", 1, 0, "Gunmen were blamed for the massacre.")]
+
+
+@pytest.mark.parametrize(("max_outlets", "outlets", "note"), [
+    pytest.param(3, ["A", "B", "C"], "", id="all-outlets"),
+    pytest.param(1, ["B"], " (the 1 of 3 outlets with the most uses)", id="busiest-outlet"),
+])
+def test_heatmap_keeps_the_outlets_with_most_uses(max_outlets, outlets, note):
+    chart = heatmap(find_descriptors(SET), OUTLETS, SET, "framing", max_outlets=max_outlets)
+    assert sorted({r["outlet"] for r in chart_rows(chart)}) == outlets
+    assert chart.to_dict()["title"] == f"framing: uses per outlet{note}"
+
+
+def test_heatmap_example_is_the_first_own_use():
+    rows = chart_rows(heatmap(find_descriptors(SET), OUTLETS, SET, "framing"))
+    assert [(r["outlet"], r["label"], r["n"], r["example"]) for r in rows] == [
+        ("A", "attack", 1, "Gunmen attacked a village."),
+        ("B", "ambush", 1, "Insurgents ambushed a convoy."),
+        ("B", "attack", 1, "Officials called it an attack."),
+        ("B", "clashes", 1, "Clashes erupted as security forces moved in."),
+        ("C", "massacre", 1, "Gunmen were blamed for the massacre.")]
+
+
+@pytest.mark.parametrize(("max_buckets", "every", "buckets", "note"), [
+    pytest.param(60, "1d", ["2025-03-06 00:00", "2025-03-07 00:00", "2025-03-08 00:00",
+                            "2025-03-10 00:00"], "", id="a-bar-per-day"),
+    pytest.param(2, "1w", ["2025-03-03 00:00", "2025-03-10 00:00"],
+                 " (1w buckets: too many for one bar per 1d)", id="weeks"),
+    pytest.param(1, "1mo", ["2025-03-01 00:00"],
+                 " (1mo buckets: too many for one bar per 1d)", id="one-month"),
+])
+def test_label_shares_widen_buckets_when_too_many(max_buckets, every, buckets, note):
+    arts = OUTLETS.with_columns(published_at=pl.Series([datetime(2025, 3, d, 9)
+                                                        for d in (6, 7, 8, 10)]))
+    chart = label_shares_chart(find_descriptors(SET), arts, "framing", every="1d",
+                               sentences=SET, max_buckets=max_buckets)
+    spec = chart.to_dict()
+    assert sorted({r["published"] for r in chart_rows(chart)}) == buckets
+    assert spec["title"] == f"framing: label shares over time{note}"
+    assert spec["encoding"]["x"]["title"] == f"published ({every} buckets)"
+
+
+def test_label_shares_in_wider_buckets_keep_the_first_example():
+    chart = label_shares_chart(find_descriptors(SET), OUTLETS, "framing", every="1d",
+                               sentences=SET, max_buckets=1)
+    assert [(r["label"], r["n"], r["example"]) for r in chart_rows(chart)] == [
+        ("ambush", 1, "Insurgents ambushed a convoy."),
+        ("attack", 2, "Gunmen attacked a village."),
+        ("clashes", 1, "Clashes erupted as security forces moved in."),
+        ("massacre", 1, "Gunmen were blamed for the massacre.")]
+
+
+@pytest.mark.parametrize(("max_groups", "groups", "title"), [
+    pytest.param(3, ["A", "B", "C"], None, id="a-panel-per-group"),
+    pytest.param(2, ["A", "B"], "The 2 of 3 groups with the most term uses (a panel each)",
+                 id="busiest-groups"),
+])
+def test_distinctive_terms_chart_keeps_the_busiest_groups(max_groups, groups, title):
+    table = pl.DataFrame({"outlet": ["A", "A", "B", "B", "C"], "term": ["x", "y", "x", "y", "x"],
+                          "n": [5, 1, 3, 3, 2], "z": [1.0, -1.0, 0.5, 0.2, 0.1]})
+    chart = distinctive_terms_chart(table, max_groups=max_groups)
+    assert sorted({r["outlet"] for r in chart_rows(chart)}) == groups
+    assert chart.to_dict().get("title") == title

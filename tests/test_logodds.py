@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import datetime
 
@@ -11,7 +12,16 @@ from polars.testing import assert_frame_equal
 
 from tolldrift import schema
 from tolldrift.lexicon import RuleError
-from tolldrift.logodds import log_odds, stopwords, term_counts, time_buckets, tokenize
+from tolldrift.logodds import (
+    TermTally,
+    log_odds,
+    merge_term_uses,
+    stopwords,
+    term_counts,
+    term_uses,
+    time_buckets,
+    tokenize,
+)
 
 # group -> term -> count; "z" never appears in A, "x" never in C
 COUNTS = {"A": {"x": 3, "y": 1}, "B": {"x": 1, "y": 2, "z": 1}, "C": {"y": 1, "z": 2}}
@@ -106,3 +116,99 @@ def test_stopwords_typo_fails_loudly(tmp_path):
         stopwords(path)
     assert err.value.key == "stopwords"
     assert {"the", "of", "no"} <= stopwords()
+
+
+# --------------------------------------------------------------------------- batches
+
+def sentences(rows: list[tuple[str, int, str]]) -> pl.DataFrame:
+    """Sentences frame from (article, sentence_id, text) rows."""
+    return pl.DataFrame([(a, sid, 0, 0, len(t), t, False) for a, sid, t in rows],
+                        orient="row", schema=schema.SENTENCES.polars_schema)
+
+
+CORPUS = sentences([
+    ("a1", 0, "Gunmen stormed the town."),
+    ("a1", 1, "Gunmen fled at dawn."),
+    ("a2", 0, "Militants stormed the town."),
+    ("a3", 0, "Militants and gunmen clashed."),
+    ("a3", 1, "The town mourned."),
+])
+GROUPS = pl.DataFrame({"article": ["a1", "a2", "a3", "a1", "a3"],
+                       "grouping": ["outlet", "outlet", "outlet", "time", "time"],
+                       "group": ["North", "South", "North", "day 1", "day 2"]})
+KEYS = ("grouping", "group")
+
+
+def test_term_uses_counts_and_first_use():
+    got = term_uses(tokenize(CORPUS), GROUPS, KEYS).filter(
+        pl.col("term").is_in(["gunmen", "town", "gunmen stormed", "the town"]))
+    assert got.rows() == [
+        ("outlet", "North", "gunmen", 3, "a1", 0, 0),
+        ("outlet", "North", "gunmen stormed", 1, "a1", 0, 0),
+        ("outlet", "North", "town", 2, "a1", 0, 3),
+        ("outlet", "South", "town", 1, "a2", 0, 3),
+        ("time", "day 1", "gunmen", 2, "a1", 0, 0),
+        ("time", "day 1", "gunmen stormed", 1, "a1", 0, 0),
+        ("time", "day 1", "town", 1, "a1", 0, 3),
+        ("time", "day 2", "gunmen", 1, "a3", 0, 2),
+        ("time", "day 2", "town", 1, "a3", 1, 1),
+    ]
+
+
+def test_term_uses_of_articles_in_no_group_is_empty():
+    got = term_uses(tokenize(CORPUS), GROUPS.filter(pl.col("article") == "a9"), KEYS)
+    assert got.is_empty()
+    assert got.columns == ["grouping", "group", "term", "n", "example_article", "sentence_id",
+                           "position"]
+
+
+@pytest.mark.parametrize(("cuts", "backwards"), [
+    pytest.param([], False, id="one-batch"),
+    pytest.param([2, 3], False, id="batch-per-article"),
+    pytest.param([1, 2, 3, 4], False, id="batch-per-sentence"),
+    pytest.param([3], True, id="later-articles-first"),
+])
+def test_tally_of_batches_equals_all_at_once(cuts, backwards):
+    bounds = [0, *cuts, CORPUS.height]
+    batches = [CORPUS.slice(a, b - a) for a, b in itertools.pairwise(bounds)]
+    if backwards:  # the first use is still the earliest article's
+        batches.reverse()
+    tally = TermTally(GROUPS, KEYS)
+    for batch in batches:
+        tally.add(batch)
+    assert_frame_equal(tally.table(), term_uses(tokenize(CORPUS), GROUPS, KEYS))
+
+
+def test_tally_merges_as_it_goes():
+    tally = TermTally(GROUPS, KEYS)
+    for k in range(CORPUS.height):
+        tally.add(CORPUS.slice(k, 1))
+    parts = [term_uses(tokenize(CORPUS.slice(k, 1)), GROUPS, KEYS) for k in range(CORPUS.height)]
+    assert_frame_equal(tally.table(), merge_term_uses(parts, KEYS))
+    assert_frame_equal(tally.table(), term_uses(tokenize(CORPUS), GROUPS, KEYS))
+
+
+def test_tally_of_nothing_is_empty():
+    table = TermTally(GROUPS, KEYS).table()
+    assert table.is_empty()
+    assert table.columns == ["grouping", "group", "term", "n", "example_article",
+                             "sentence_id", "position"]
+
+
+@pytest.mark.parametrize("prior_scale", [
+    pytest.param(None, id="prior-is-corpus-counts"),
+    pytest.param(2.0, id="weak-prior"),
+])
+def test_log_odds_without_zeros_scores_the_same(prior_scale):
+    full = log_odds(counts_frame(), prior_scale=prior_scale)
+    used = log_odds(counts_frame(), prior_scale=prior_scale, keep_zeros=False)
+    assert_frame_equal(used, full.filter(pl.col("n") > 0))
+    assert full.filter(pl.col("n") == 0).select("outlet", "term").rows() == [
+        ("A", "z"), ("C", "x")]
+
+
+def test_log_odds_of_no_counts_is_empty():
+    empty = counts_frame().clear()
+    for keep_zeros in (True, False):
+        got = log_odds(empty, keep_zeros=keep_zeros)
+        assert got.is_empty() and got.columns == ["outlet", "term", "n", "delta", "var", "z"]

@@ -1,17 +1,29 @@
 """Comparing outlets: tables and charts of the claims table across outlets and hours.
 
 Every function takes the claims table (`schema.CLAIMS`) and the articles table (only
-`article`, `outlet` and `published_at` are read) and returns a frame sorted by explicit
-keys, so the same input always gives the same rows in the same order. An article whose
-outlet is unknown is shown as `unknown outlet (<article>)`. Every row that comes from
-one claim carries its `article`, `start` and `end`, so it can be traced to the text.
+`article`, `outlet` and `published_at` are read), each as a frame, a lazy frame or a
+parquet file, and returns a frame sorted by explicit keys, so the same input always
+gives the same rows in the same order. Aggregates are computed by lazy (streaming)
+queries, so only the columns and rows a table needs are read and memory grows with
+the result, not with the claims. An article whose outlet is unknown is shown as
+`unknown outlet (<article>)`. Every row that comes from one claim carries its
+`article`, `start` and `end`, so it can be traced to the text; when several claims
+qualify, the first by the stated order, then article, start and position in the
+claims table, is the one shown.
 
 Time: a claim's hour is its `as_of_start` truncated to the hour (the first hour the
 figure can describe; for an undated figure, the article's publication hour).
+
+Charts draw at most a few thousand marks: beyond that they keep the most telling rows
+(the largest figure per outlet and time bucket, the outlets with the most claims, the
+totals whose parts do not add up) and say in their title what was left out.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import heapq
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -22,30 +34,62 @@ METHODS = ("ibc_min", "ibc_max", "acled_conservative")
 VERDICTS = ("consistent", "exceeds_total", "below_total")
 UNATTRIBUTED = "unattributed"
 TOOLTIP = ("quote", "outlet", "source", "article", "start", "end", "as_of_text")
+# Chart limits: marks of the timeline, outlets of the bar chart, totals of the parts
+# chart, edges of the citation graph.
+MAX_POINTS = 2_000
+MAX_OUTLETS = 30
+MAX_PAIRS = 40
+MAX_EDGES = 150
 
 _TRACE = ("outlet", "article", "sentence_id", "start", "end", "quote")
 
+# The same helper as in `describe`, kept here so the compare stage does not depend on
+# the describe module (dvc.yaml lists each stage's modules).
+Frame = pl.DataFrame | pl.LazyFrame | str | Path
 
-def _joined(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """Claims with their article's `outlet` label and `published_at`."""
-    meta = (articles.select("article", "outlet", "published_at")
+
+def as_lazy(frame: Frame) -> pl.LazyFrame:
+    """A lazy frame over a frame, a lazy frame or a parquet file."""
+    if isinstance(frame, pl.LazyFrame):
+        return frame
+    if isinstance(frame, pl.DataFrame):
+        return frame.lazy()
+    return pl.scan_parquet(frame)
+
+
+def _joined(claims: Frame, articles: Frame) -> pl.LazyFrame:
+    """Claims with `_row` (their position in the claims table), their article's
+    `outlet` label and `published_at`, and `hour`."""
+    meta = (as_lazy(articles).select("article", "outlet", "published_at")
             .unique(subset="article", keep="first", maintain_order=True))
-    return (claims.join(meta, on="article", how="left", maintain_order="left")
+    return (as_lazy(claims).with_row_index("_row")
+            .join(meta, on="article", how="left", maintain_order="left")
             .with_columns(outlet=pl.coalesce(pl.col("outlet"),
                                              pl.format("unknown outlet ({})", "article")),
                           hour=pl.col("as_of_start").dt.truncate("1h")))
 
 
-def _first_per(df: pl.DataFrame, by: list[str], order: list[str],
-               descending: list[bool]) -> pl.DataFrame:
-    """The first row of each `by` group when rows are sorted by `order` (nulls last)."""
-    return (df.sort([*order, "article", "start"], descending=[*descending, False, False],
-                    nulls_last=True, maintain_order=True)
-            .unique(subset=by, keep="first", maintain_order=True))
+def _order_key(order: list[str], descending: list[bool]) -> pl.Expr:
+    """A struct that sorts rows by `order` (integer or time columns, nulls last, each
+    ascending or descending), then article, start and `_row`: its minimum is the
+    first row."""
+    fields = []
+    for k, (col, desc) in enumerate(zip(order, descending, strict=True)):
+        value = pl.col(col).cast(pl.Int64)
+        fields += [pl.col(col).is_null().alias(f"_n{k}"),
+                   (-value if desc else value).fill_null(0).alias(f"_v{k}")]
+    return pl.struct(*fields, "article", "start", "_row")
 
 
-def claims_by_outlet_hour(claims: pl.DataFrame, articles: pl.DataFrame,
-                          time: str = "as_of") -> pl.DataFrame:
+def _first_per(df: pl.LazyFrame, by: list[str], order: list[str], descending: list[bool],
+               cols: list[str]) -> pl.LazyFrame:
+    """Per `by` group, the `cols` of its first row when rows are sorted by `order`
+    (nulls last), then article, start and position."""
+    key = _order_key(order, descending)
+    return df.group_by(*by).agg(*[pl.col(c).min_by(key) for c in cols])
+
+
+def claims_by_outlet_hour(claims: Frame, articles: Frame, time: str = "as_of") -> pl.DataFrame:
     """Claims of each kind (outcome, group, scope) per outlet and hour bucket.
 
     `time="as_of"` buckets by `as_of_start`, `time="published"` by the article's
@@ -62,12 +106,16 @@ def claims_by_outlet_hour(claims: pl.DataFrame, articles: pl.DataFrame,
             .agg(claims=pl.len().cast(pl.Int64),
                  articles=pl.col("article").n_unique().cast(pl.Int64))
             .with_columns(pl.col("hour").cast(HOUR))
-            .sort(keys, nulls_last=True))
+            .sort(keys, nulls_last=True).collect())
 
 
-def reconciled_series(claims: pl.DataFrame, articles: pl.DataFrame,
-                      outcome: str = "killed", window_hours: int | None = None
-                      ) -> pl.DataFrame:
+_SERIES_SCHEMA = {"hour": HOUR, "method": pl.String, "value": pl.Int64, "outlets": pl.Int64,
+                  "outlet": pl.String, "article": pl.String, "sentence_id": pl.Int32,
+                  "start": pl.Int64, "end": pl.Int64, "quote": pl.String}
+
+
+def reconciled_series(claims: Frame, articles: Frame, outcome: str = "killed",
+                      window_hours: int | None = None) -> pl.DataFrame:
     """The event's overall toll over time, reconciled across outlets three ways.
 
     Only `event_total` claims of `outcome` counting group `all` with an as-of time enter
@@ -81,45 +129,84 @@ def reconciled_series(claims: pl.DataFrame, articles: pl.DataFrame,
       lower bound ("up to 100") do not enter.
 
     With `window_hours`, an outlet whose latest figure is older than that many hours
-    drops out (a stale figure no longer holds the minimum down).
+    drops out (a stale figure no longer holds the minimum down). Ties go to the outlet
+    first in name order, then to the first claim.
 
     Columns: hour, method, value, outlets (outlets contributing), then the claim the
     value comes from: outlet, article, sentence_id, start, end, quote.
+
+    Each outlet's best claim per hour and method is found by a streaming query; the
+    hours are then swept in order with one heap per method, so the work grows with
+    the number of (outlet, hour) pairs, not with their product.
     """
+    values = {"ibc_min": pl.col("low"), "ibc_max": pl.coalesce("high", "number"),
+              "acled_conservative": pl.when(pl.col("low").is_not_null())
+              .then(pl.min_horizontal("number", "low"))}
     df = (_joined(claims, articles)
           .filter(pl.col("scope") == "event_total", pl.col("outcome") == outcome,
                   pl.col("group") == "all", pl.col("hour").is_not_null())
-          .with_columns(
-              ibc_min=pl.col("low"),
-              ibc_max=pl.coalesce("high", "number"),
-              acled_conservative=pl.when(pl.col("low").is_not_null())
-              .then(pl.min_horizontal("number", "low"))))
-    hours = df.select(at=pl.col("hour")).unique()
-    known = hours.join_where(df, pl.col("hour") <= pl.col("at"))
-    if window_hours is not None:
-        known = known.filter(pl.col("hour") >= pl.col("at") - pl.duration(hours=window_hours))
-    latest = known.filter(pl.col("hour") == pl.col("hour").max().over("at", "outlet"))
-    outlets = known.group_by("at").agg(outlets=pl.col("outlet").n_unique().cast(pl.Int64))
-    parts = []
-    for method in METHODS:
-        best = _first_per(latest.filter(pl.col(method).is_not_null()), ["at"],
-                          [method, "outlet"], [method == "ibc_max", False])
-        parts.append(best.select(*_TRACE, hour=pl.col("at"), method=pl.lit(method),
-                                 value=pl.col(method).cast(pl.Int64)))
-    out = pl.concat(parts).join(outlets, left_on="hour", right_on="at", how="left")
-    return (out.select("hour", "method", "value", "outlets", *_TRACE)
-            .with_columns(pl.col("hour").cast(HOUR))
-            .sort("hour", pl.col("method").replace_strict(METHODS, range(len(METHODS)))))
+          .with_columns(**{m: v.cast(pl.Int64) for m, v in values.items()}))
+    trace = ["value", "article", "sentence_id", "start", "end", "quote", "_row"]
+    best = (df.group_by("outlet", "hour")
+            .agg(*[pl.struct(pl.col(m).alias("value"), *trace[1:])
+                   .min_by(_order_key([m], [m == "ibc_max"])).alias(m) for m in METHODS])
+            .select("outlet", "hour", *[pl.col(m).struct.field(c).alias(f"{m}.{c}")
+                                        for m in METHODS for c in trace])
+            .sort("hour", "outlet").collect())
+    window = None if window_hours is None else dt.timedelta(hours=window_hours)
+    latest: dict[str, dt.datetime] = {}
+    active: set[str] = set()
+    expiry: list[tuple[dt.datetime, str]] = []
+    heaps: dict[str, list] = {m: [] for m in METHODS}
+    rows = []
+    updates = best.iter_rows()
+    update = next(updates, None)
+    width = len(trace)
+    for at in best.get_column("hour").unique(maintain_order=True).to_list():
+        while update is not None and update[1] == at:
+            outlet = update[0]
+            latest[outlet] = at
+            active.add(outlet)
+            heapq.heappush(expiry, (at, outlet))
+            for k, m in enumerate(METHODS):
+                value, article, sid, start, end, quote, row = update[2 + k * width:
+                                                                     2 + (k + 1) * width]
+                if value is not None:
+                    key = (-value if m == "ibc_max" else value, outlet, article, start, row)
+                    heapq.heappush(heaps[m], (key, at, (value, article, sid, start, end,
+                                                        quote)))
+            update = next(updates, None)
+        oldest = at - window if window is not None else None
+        while oldest is not None and expiry and expiry[0][0] < oldest:
+            hour, outlet = heapq.heappop(expiry)
+            if latest[outlet] == hour:
+                active.discard(outlet)
+        for m in METHODS:
+            heap = heaps[m]
+            while heap and (latest[heap[0][0][1]] != heap[0][1]
+                            or (oldest is not None and heap[0][1] < oldest)):
+                heapq.heappop(heap)
+            if heap:
+                (_, outlet, *_), _, (value, *claim) = heap[0]
+                rows.append((at, m, value, len(active), outlet, *claim))
+    return pl.DataFrame(rows, schema=_SERIES_SCHEMA, orient="row")
 
 
-def _pairings(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+def _pairings(claims: Frame, articles: Frame) -> pl.DataFrame:
     """Each event_total claim beside each exact event_part claim that may add up to it.
 
     A part belongs to a total of the same article and outcome when it is dated to the
     same as-of interval or is undated (`is_as_of_fallback`), and counts the same group
-    (any group when the total counts `all`). Part columns end in `_part`.
+    (any group when the total counts `all`). Part columns end in `_part`. Only the
+    totals and parts are read into memory.
     """
-    df = _joined(claims, articles)
+    df = (_joined(claims, articles)
+          .filter(pl.col("scope").is_in(["event_total", "event_part"]))
+          .select("_row", "article", "outlet", "outcome", "scope", "qualifier", "number",
+                  "vague", "low", "high", "group", "as_of_start", "as_of_end",
+                  "is_as_of_fallback", "sentence_id", "start", "end", "quote", "source",
+                  "as_of_text")
+          .collect().sort("_row"))
     totals = df.filter(pl.col("scope") == "event_total")
     parts = df.filter(pl.col("scope") == "event_part", pl.col("qualifier") == "exact",
                       pl.col("number").is_not_null())
@@ -163,7 +250,7 @@ def parts_against_totals(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.Dat
             .sort("article", "start"))
 
 
-def first_reports(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+def first_reports(claims: Frame, articles: Frame) -> pl.DataFrame:
     """For each distinct figure, each outlet that reported it and how many hours after
     the first one.
 
@@ -179,7 +266,8 @@ def first_reports(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         reported_at=pl.coalesce("published_at", "as_of_start").cast(HOUR),
         time_basis=pl.when(pl.col("published_at").is_not_null()).then(pl.lit("published"))
         .when(pl.col("as_of_start").is_not_null()).then(pl.lit("as_of")))
-    earliest = _first_per(df, [*figure, "outlet"], ["reported_at"], [False])
+    earliest = _first_per(df, [*figure, "outlet"], ["reported_at"], [False],
+                          ["reported_at", "time_basis", *_TRACE[1:]]).collect()
     ranked = earliest.sort([*figure, "reported_at", "outlet"], nulls_last=True)
     first = ranked.unique(subset=figure, keep="first", maintain_order=True).select(
         *figure, first_outlet=pl.col("outlet"), first_at=pl.col("reported_at"))
@@ -191,63 +279,83 @@ def first_reports(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
                     "first_outlet", "hours_later", *_TRACE[1:]))
 
 
-def citations(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+def citations(claims: Frame, articles: Frame) -> pl.DataFrame:
     """Outlet -> source edges: how many claims (and articles) of each outlet cite each
     source (`unattributed` when none), with the first such claim as an example.
 
     Columns: outlet, source, claims, articles, article, start, end, quote.
     """
-    df = _joined(claims, articles).with_columns(
-        pl.col("source").fill_null(UNATTRIBUTED))
-    counts = df.group_by("outlet", "source").agg(
-        claims=pl.len().cast(pl.Int64), articles=pl.col("article").n_unique().cast(pl.Int64))
-    example = _first_per(df, ["outlet", "source"], [], []).select(
-        "outlet", "source", "article", "start", "end", "quote")
-    return counts.join(example, on=["outlet", "source"]).sort("outlet", "source")
+    key = _order_key([], [])
+    return (_joined(claims, articles)
+            .with_columns(pl.col("source").fill_null(UNATTRIBUTED))
+            .group_by("outlet", "source")
+            .agg(claims=pl.len().cast(pl.Int64),
+                 articles=pl.col("article").n_unique().cast(pl.Int64),
+                 **{c: pl.col(c).min_by(key) for c in ("article", "start", "end", "quote")})
+            .sort("outlet", "source").collect())
 
 
-def headline_metrics(claims: pl.DataFrame, articles: pl.DataFrame) -> dict[str, Any]:
-    """Flat, JSON-friendly figures for DVC metrics (null -> None, times as ISO strings)."""
-    df = _joined(claims, articles)
-    totals = df.filter(pl.col("scope") == "event_total", pl.col("outcome") == "killed",
-                       pl.col("group") == "all")
-    series = reconciled_series(claims, articles)
+def headline_metrics(claims: Frame, articles: Frame,
+                     tables: dict[str, pl.DataFrame] | None = None) -> dict[str, Any]:
+    """Flat, JSON-friendly figures for DVC metrics (null -> None, times as ISO strings).
+
+    `tables` may hold the `reconciled` series and the `parts` table already computed.
+    """
+    tables = tables or {}
+    killed = ((pl.col("scope") == "event_total") & (pl.col("outcome") == "killed")
+              & (pl.col("group") == "all"))
+    event = pl.col("scope") != "background"
+    stats = _joined(claims, articles).select(
+        claims=pl.len(),
+        outlets=pl.col("outlet").n_unique(),
+        sources=pl.col("source").drop_nulls().n_unique(),
+        unattributed_claims=pl.col("source").null_count(),
+        event_total_claims=(pl.col("scope") == "event_total").sum(),
+        background_claims=(pl.col("scope") == "background").sum(),
+        max_event_total_killed=pl.coalesce("number", "low").filter(killed).max(),
+        first_as_of=pl.col("as_of_start").filter(event).min(),
+        last_as_of=pl.col("as_of_end").filter(event).max(),
+    ).collect().row(0, named=True)
+    series = tables.get("reconciled")
+    if series is None:
+        series = reconciled_series(claims, articles)
     last = series.filter(pl.col("hour") == pl.col("hour").max())
     latest = dict(zip(last["method"].to_list(), last["value"].to_list(), strict=True))
-    verdicts = parts_against_totals(claims, articles)["verdict"]
-    event = df.filter(pl.col("scope") != "background")
+    parts = tables.get("parts")
+    verdicts = (parts if parts is not None else parts_against_totals(claims, articles))["verdict"]
 
     def iso(value):
         return None if value is None else value.isoformat()
 
     return {
-        "claims": df.height,
-        "articles": articles.height,
-        "outlets": df["outlet"].n_unique(),
-        "sources": df["source"].drop_nulls().n_unique(),
-        "unattributed_claims": df["source"].null_count(),
-        "event_total_claims": df.filter(pl.col("scope") == "event_total").height,
-        "background_claims": df.filter(pl.col("scope") == "background").height,
-        "max_event_total_killed": totals.select(
-            pl.coalesce("number", "low").max()).item(),
+        "claims": stats["claims"],
+        "articles": as_lazy(articles).select(pl.len()).collect().item(),
+        "outlets": stats["outlets"],
+        "sources": stats["sources"],
+        "unattributed_claims": stats["unattributed_claims"],
+        "event_total_claims": stats["event_total_claims"],
+        "background_claims": stats["background_claims"],
+        "max_event_total_killed": stats["max_event_total_killed"],
         **{f"latest_{m}_killed": latest.get(m) for m in METHODS},
         "parts_exceeding_total": int((verdicts == "exceeds_total").sum()),
-        "first_as_of": iso(event["as_of_start"].min()),
-        "last_as_of": iso(event["as_of_end"].max()),
+        "first_as_of": iso(stats["first_as_of"]),
+        "last_as_of": iso(stats["last_as_of"]),
     }
 
 
 # Charts ---------------------------------------------------------------------------
 
 _KIND_SHAPES = {"exact": "circle", "lower bound": "triangle-up", "range": "diamond"}
+# Time buckets tried in turn when a chart has too many marks.
+_BUCKETS = (("1h", "hour"), ("1d", "day"), ("1w", "week"), ("1mo", "month"),
+            ("3mo", "quarter"), ("1y", "year"))
 
 
 def _tooltip(*extra: str) -> list[str]:
     return [*TOOLTIP, *extra]
 
 
-def timeline_data(claims: pl.DataFrame, articles: pl.DataFrame,
-                  outcome: str = "killed") -> pl.DataFrame:
+def timeline_data(claims: Frame, articles: Frame, outcome: str = "killed") -> pl.DataFrame:
     """Rows of the timeline: event_total claims of `outcome` counting everyone (group
     `all`) with an as-of time.
 
@@ -256,7 +364,11 @@ def timeline_data(claims: pl.DataFrame, articles: pl.DataFrame,
     """
     df = (_joined(claims, articles)
           .filter(pl.col("scope") == "event_total", pl.col("outcome") == outcome,
-                  pl.col("group") == "all", pl.col("as_of_start").is_not_null()))
+                  pl.col("group") == "all", pl.col("as_of_start").is_not_null())
+          .select("_row", "outlet", "article", "sentence_id", "start", "end", "quote",
+                  "source", "as_of_text", "as_of_start", "as_of_end", "qualifier", "number",
+                  "vague", "low", "high", "group")
+          .collect())
     top = df.select(pl.max_horizontal(pl.coalesce("high", "number", "low")).max()).item()
     top = int((top or 1) * 1.1) + 1
     kind = (pl.when(pl.col("qualifier").is_in(["at_least", "more_than"])
@@ -273,19 +385,59 @@ def timeline_data(claims: pl.DataFrame, articles: pl.DataFrame,
                 y_high=pl.when(pl.col("kind") == "lower bound").then(pl.lit(top, pl.Int64))
                 .otherwise(pl.coalesce("high", pl.lit(top))),
                 top=pl.lit(top, pl.Int64))
+            .sort("as_of_start", "outlet", "article", "start", "_row")
             .select("outlet", "article", "sentence_id", "start", "end", "quote", "source",
                     "as_of_text", "as_of_start", "as_of_end", "mid", "qualifier", "number",
-                    "vague", "low", "high", "group", "kind", "y", "y_low", "y_high", "top")
-            .sort("as_of_start", "outlet", "article", "start"))
+                    "vague", "low", "high", "group", "kind", "y", "y_low", "y_high", "top"))
 
 
-def timeline_chart(claims: pl.DataFrame, articles: pl.DataFrame,
-                   outcome: str = "killed") -> alt.LayerChart:
+def _top_outlets(df: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, int]:
+    """The rows of the `limit` outlets with the most rows, and how many outlets there
+    were."""
+    sizes = df.group_by("outlet").agg(pl.len())
+    if sizes.height <= limit:
+        return df, sizes.height
+    kept = sizes.sort("len", "outlet", descending=[True, False]).head(limit)
+    return df.join(kept.select("outlet"), on="outlet", how="semi", maintain_order="left"), \
+        sizes.height
+
+
+def thin_timeline(data: pl.DataFrame, max_points: int = MAX_POINTS
+                  ) -> tuple[pl.DataFrame, str]:
+    """At most `max_points` rows of `timeline_data`, and a note saying what was left out
+    ("" when nothing was).
+
+    Beyond the limit, only the `MAX_OUTLETS` outlets with the most figures are kept
+    and, if that is not enough, for each outlet and hour (or day, week, ...: the
+    finest that fits) the largest figure (`y`; ties: the earliest row). Rows stay in
+    `timeline_data` order.
+    """
+    if data.height <= max_points:
+        return data, ""
+    kept, n_outlets = _top_outlets(data, MAX_OUTLETS)
+    said = ([f"{MAX_OUTLETS} of {n_outlets} outlets (those with the most figures)"]
+            if n_outlets > MAX_OUTLETS else [])
+    if kept.height > max_points:
+        kept = kept.with_row_index("_row")
+        for every, unit in _BUCKETS:
+            thin = (kept.with_columns(_bucket=pl.col("as_of_start").dt.truncate(every))
+                    .sort("y", "_row", descending=[True, False], nulls_last=True)
+                    .unique(subset=["outlet", "_bucket"], keep="first", maintain_order=True)
+                    .sort("_row").drop("_row", "_bucket"))
+            if thin.height <= max_points:
+                break
+        kept = thin.head(max_points)
+        said.insert(0, f"the largest figure per outlet and {unit}")
+    return kept, f"{', '.join(said)}: {kept.height} of {data.height} figures"
+
+
+def timeline_chart(claims: Frame, articles: Frame, outcome: str = "killed", *,
+                   max_points: int = MAX_POINTS) -> alt.LayerChart:
     """The event's toll over time per outlet: a horizontal rule over each figure's as-of
     interval, a point for an exact figure, a rule up to the axis top with a triangle for
     a lower bound, a rule between the bounds for a range. Background figures never
-    appear."""
-    data = timeline_data(claims, articles, outcome)
+    appear. At most `max_points` figures are drawn (see `thin_timeline`)."""
+    data, note = thin_timeline(timeline_data(claims, articles, outcome), max_points)
     top = int(data["top"].max() or 1)
     base = alt.Chart(data).encode(
         color=alt.Color("outlet:N", title="outlet"),
@@ -299,35 +451,69 @@ def timeline_chart(claims: pl.DataFrame, articles: pl.DataFrame,
         x="mid:T", y=y,
         shape=alt.Shape("kind:N", scale=alt.Scale(domain=list(_KIND_SHAPES),
                                                   range=list(_KIND_SHAPES.values()))))
+    title = f"Event toll ({outcome}) over time, per outlet"
     return alt.layer(interval, bounds, marks).properties(
-        title=f"Event toll ({outcome}) over time, per outlet", width=600, height=300)
+        title=[title, note] if note else title, width=600, height=300)
 
 
-def by_group_chart(claims: pl.DataFrame, articles: pl.DataFrame,
-                   outcome: str = "killed") -> alt.Chart:
+def by_group_chart(claims: Frame, articles: Frame, outcome: str = "killed", *,
+                   max_outlets: int = MAX_OUTLETS) -> alt.Chart:
     """Outlets compared by victim group: each outlet's latest event_part figure of
-    `outcome` per group (latest as-of, then largest), as bars grouped by outlet."""
+    `outcome` per group (latest as-of, then largest), as bars grouped by outlet. Only
+    the `max_outlets` outlets with the most bars are drawn (the title says so)."""
     df = (_joined(claims, articles)
           .filter(pl.col("scope") == "event_part", pl.col("outcome") == outcome)
           .with_columns(value=pl.coalesce("number", "low"),
-                        source=pl.col("source").fill_null(UNATTRIBUTED)))
-    data = (_first_per(df.filter(pl.col("value").is_not_null()), ["outlet", "group"],
-                       ["as_of_start", "value"], [True, True])
+                        source=pl.col("source").fill_null(UNATTRIBUTED))
+          .filter(pl.col("value").is_not_null()))
+    data = (_first_per(df, ["outlet", "group"], ["as_of_start", "value"], [True, True],
+                       ["value", "group_text", "qualifier",
+                        *[c for c in TOOLTIP if c != "outlet"]])
             .select("group", "value", "group_text", "qualifier", *TOOLTIP)
-            .sort("outlet", "group"))
+            .sort("outlet", "group").collect())
+    data, n_outlets = _top_outlets(data, max_outlets)
+    title = f"{outcome.capitalize()} by group, per outlet"
+    if n_outlets > max_outlets:
+        title = [title, f"the {max_outlets} of {n_outlets} outlets with the most groups"]
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("outlet:N", title=None), xOffset="group:N",
         y=alt.Y("value:Q", title=f"{outcome} (latest figure)"),
         color=alt.Color("group:N", title="group"),
         tooltip=_tooltip("group", "group_text", "qualifier", "value"),
-    ).properties(title=f"{outcome.capitalize()} by group, per outlet", width=500, height=300)
+    ).properties(title=title, width=500, height=300)
 
 
-def parts_chart(claims: pl.DataFrame, articles: pl.DataFrame) -> alt.LayerChart:
+def parts_chart(claims: Frame, articles: Frame, *, max_pairs: int = MAX_PAIRS
+                ) -> alt.LayerChart:
     """Parts against totals: for each total, its exact parts stacked beside the total
-    figure, with a rule over the total's [low, high] (to the axis top when open)."""
+    figure, with a rule over the total's [low, high] (to the axis top when open). A total
+    is labelled "outlet · outcome @offset" (with the article after the outlet when an
+    outlet has totals at the same offset in several articles).
+
+    At most `max_pairs` totals are drawn: those whose parts fall outside the total's
+    bounds first, then the largest totals (the title says so)."""
     pairs = _pairings(claims, articles).with_columns(
         pair=pl.format("{} · {} @{}", "outlet", "outcome", "start"))
+    if pairs.group_by("pair").agg(pl.col("article").n_unique()).get_column("article").max() \
+            not in (None, 1):  # name the articles when an outlet has several such totals
+        pairs = pairs.with_columns(
+            pair=pl.format("{} · {} · {} @{}", "outlet", "article", "outcome", "start"))
+    n_pairs = pairs.get_column("pair").n_unique()
+    title = "Parts against totals"
+    if n_pairs > max_pairs:
+        total = pl.coalesce("number", "low")
+        ranked = (pairs.group_by("pair")
+                  .agg(sum=pl.col("number_part").sum(), low=pl.col("low").first(),
+                       high=pl.col("high").first(), total=total.first())
+                  .with_columns(fits=((pl.col("low").is_null() | (pl.col("sum") >= pl.col("low")))
+                                      & (pl.col("high").is_null()
+                                         | (pl.col("sum") <= pl.col("high")))))
+                  .sort("fits", "total", "pair", descending=[False, True, False],
+                        nulls_last=True)
+                  .head(max_pairs))
+        pairs = pairs.join(ranked.select("pair"), on="pair", how="semi", maintain_order="left")
+        title = [title, (f"{max_pairs} of {n_pairs} totals: those whose parts do not add "
+                         "up first, then the largest")]
     top = pairs.select(pl.max_horizontal(pl.coalesce("high", "number", "low").max(),
                                          pl.col("number_part").sum().over("pair").max()))
     top = int((top.item() or 1) * 1.1) + 1
@@ -351,14 +537,12 @@ def parts_chart(claims: pl.DataFrame, articles: pl.DataFrame) -> alt.LayerChart:
         order=alt.Order("start:Q"), detail="start:Q", tooltip=tip)
     bound = base.transform_filter(alt.datum.bar == "total").mark_rule(
         strokeWidth=3, color="black").encode(y="low:Q", y2="high:Q", tooltip=tip)
-    return alt.layer(bars, bound).properties(title="Parts against totals", width=500,
-                                             height=300)
+    return alt.layer(bars, bound).properties(title=title, width=500, height=300)
 
 
-def citation_data(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """Edges of the outlet -> source graph with bipartite positions: outlets at x=0,
-    sources at x=1, each side spread evenly over y in [0, 1] in name order."""
-    edges = citations(claims, articles)
+def _positions(edges: pl.DataFrame) -> pl.DataFrame:
+    """Edges with bipartite positions: outlets at x=0, sources at x=1, each side spread
+    evenly over y in [0, 1] in name order."""
 
     def positions(col: str) -> pl.DataFrame:
         names = edges.select(pl.col(col).unique().sort())
@@ -372,10 +556,25 @@ def citation_data(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
             .sort("outlet", "source"))
 
 
-def citation_chart(claims: pl.DataFrame, articles: pl.DataFrame) -> alt.LayerChart:
+def citation_data(claims: Frame, articles: Frame) -> pl.DataFrame:
+    """Edges of the outlet -> source graph with bipartite positions: outlets at x=0,
+    sources at x=1, each side spread evenly over y in [0, 1] in name order."""
+    return _positions(citations(claims, articles))
+
+
+def citation_chart(claims: Frame, articles: Frame, *, max_edges: int = MAX_EDGES
+                   ) -> alt.LayerChart:
     """Who cites whom: outlets on the left, sources on the right, a line per edge whose
-    width is the number of claims."""
-    data = citation_data(claims, articles)
+    width is the number of claims. Only the `max_edges` edges with the most claims
+    (ties: name order) are drawn (the title says so)."""
+    edges = citations(claims, articles)
+    title = "Outlets and the sources they cite"
+    if edges.height > max_edges:
+        title = [title, (f"the {max_edges} of {edges.height} outlet-source pairs with the "
+                         "most claims")]
+        edges = edges.sort("claims", "outlet", "source",
+                           descending=[True, False, False]).head(max_edges)
+    data = _positions(edges)
     tip = ["outlet", "source", "claims", "articles", "quote", "article", "start", "end"]
     base = alt.Chart(data)
     axis = {"axis": None}
@@ -391,5 +590,4 @@ def citation_chart(claims: pl.DataFrame, articles: pl.DataFrame) -> alt.LayerCha
     right = base.mark_text(align="left", dx=6).encode(
         x=alt.X("source_x:Q", **axis), y=alt.Y("source_y:Q", **axis), text="source:N",
         tooltip=tip)
-    return alt.layer(lines, left, right).properties(
-        title="Outlets and the sources they cite", width=400, height=300)
+    return alt.layer(lines, left, right).properties(title=title, width=400, height=300)

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import functools
 import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import polars as pl
@@ -28,7 +30,16 @@ import polars as pl
 from tolldrift import schema
 from tolldrift.lexicon import RuleError, compile_pattern, load_rules, rules_path
 
+if TYPE_CHECKING:
+    from tolldrift.logodds import TermTally
+
 DEFAULT_LEXICON = "descriptors/default.yaml"
+# Sentences per batch of the describe pass (batches never split an article).
+SENTENCE_BATCH = 50_000
+# Charts keep at most this many outlets, time buckets or groups of terms.
+MAX_OUTLETS = 30
+MAX_BUCKETS = 60
+MAX_TERM_GROUPS = 12
 _TOP_KEYS = {"categories", "extend", "exclude", "stopwords"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -250,13 +261,13 @@ def _hits(sentences: pl.DataFrame, rules: list) -> dict[int, list[int]]:
     """Row index -> indices of the rules whose pattern occurs in the row (vectorised)."""
     # One chunk: the eager engine compiles each regex once per chunk.
     flags = sentences.select("text").rechunk().select(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"),
         *[pl.col("text").str.contains(f"(?i){rx.pattern}").alias(str(k))
           for k, (_, _, _, rx) in enumerate(rules)])
-    long = (flags.unpivot(index="_row", variable_name="_rule", value_name="_hit")
-            .filter(pl.col("_hit"))
-            .group_by("_row").agg(pl.col("_rule").cast(pl.Int64).sort()))
-    return dict(long.iter_rows())
+    hits: dict[int, list[int]] = {}
+    for k, column in enumerate(flags.iter_columns()):
+        for row in column.arg_true().to_list():
+            hits.setdefault(row, []).append(k)
+    return hits
 
 
 def find_descriptors(sentences: pl.DataFrame,
@@ -305,52 +316,227 @@ def find_descriptors(sentences: pl.DataFrame,
         "article", "start", "end", "category", "label")
 
 
+# --------------------------------------------------------------------------- batches
+
+Frame = pl.DataFrame | pl.LazyFrame | str | Path
+_SENTENCE_COLUMNS = ("article", "sentence_id", "line", "start", "text")
+
+
+def as_lazy(frame: Frame) -> pl.LazyFrame:
+    """A lazy frame over a frame, a lazy frame or a parquet file."""
+    if isinstance(frame, pl.LazyFrame):
+        return frame
+    if isinstance(frame, pl.DataFrame):
+        return frame.lazy()
+    return pl.scan_parquet(frame)
+
+
+def sentence_batches(sentences: Frame, rows: int = SENTENCE_BATCH) -> Iterator[pl.DataFrame]:
+    """Consecutive slices of about `rows` sentences that never split an article (each
+    article's sentences must be contiguous, as the ingest stage writes them), with the
+    columns the describe pass reads."""
+    lf = as_lazy(sentences).select(*_SENTENCE_COLUMNS)
+    total = lf.select(pl.len()).collect().item()
+    carry = None
+    for offset in range(0, total, rows):
+        chunk = lf.slice(offset, rows).collect()
+        if carry is not None:
+            chunk = pl.concat([carry, chunk])
+        carry = None
+        if offset + rows < total:
+            tail = chunk.get_column("article").rle().struct.field("len")[-1]
+            chunk, carry = chunk.head(chunk.height - tail), chunk.tail(tail)
+        if chunk.height:
+            yield chunk
+
+
+def _articles_ascending(lf: pl.LazyFrame, rows: int) -> bool:
+    last = None
+    ids = lf.select("article")
+    total = ids.select(pl.len()).collect().item()
+    for offset in range(0, total, rows):
+        chunk = ids.slice(offset, rows).collect().get_column("article")
+        if not chunk.is_sorted() or (last is not None and chunk[0] < last):
+            return False
+        last = chunk[-1]
+    return True
+
+
+class _DescriptorSink:
+    """Descriptors of consecutive batches, in memory or into one parquet file: a single
+    batch is written as it is, more are streamed through `batches.Parts`."""
+
+    def __init__(self, path: str | Path | None):
+        self.path, self.held, self.count, self.parts = path, [], 0, None
+
+    def add(self, found: pl.DataFrame) -> None:
+        if self.path is None or self.count == 0:
+            self.held.append(found)
+        else:
+            if self.parts is None:
+                from tolldrift.batches import Parts
+
+                self.parts = Parts(schema.DESCRIPTORS, self.path).start()
+                schema.write(self.held.pop(), schema.DESCRIPTORS, self.parts.part(0))
+            schema.write(found, schema.DESCRIPTORS, self.parts.part(self.count))
+        self.count += 1
+
+    def finish(self) -> pl.DataFrame | pl.LazyFrame:
+        found = (pl.concat(self.held) if self.held else schema.empty(schema.DESCRIPTORS))
+        if self.path is None:
+            return found
+        if self.parts is None:
+            schema.write(found, schema.DESCRIPTORS, self.path)
+        else:
+            self.parts.finish(self.count)
+        return pl.scan_parquet(self.path)
+
+    def abort(self) -> None:
+        if self.parts is not None:
+            self.parts.abort()
+
+
+def describe_sentences(sentences: Frame, lexicon: Lexicon, tally: TermTally | None = None, *,
+                       descriptors_out: str | Path | None = None,
+                       rows: int | None = None) -> pl.DataFrame | pl.LazyFrame:
+    """One pass over the sentences, batch by batch: their descriptors (as
+    `find_descriptors` of all of them at once) and, with a `tally`, their terms added
+    to it.
+
+    With `descriptors_out`, descriptors are streamed into that file and a scan of it is
+    returned; otherwise they are returned in memory. Batches hold about `rows`
+    sentences (default `SENTENCE_BATCH`). Sentences whose articles are not in ascending
+    order are first sorted (into a temporary file when read from one).
+    """
+    rows = rows or SENTENCE_BATCH
+    lf = as_lazy(sentences).select(*_SENTENCE_COLUMNS)
+    with tempfile.TemporaryDirectory(prefix="tolldrift-describe-") as tmp:
+        if not _articles_ascending(lf, 4 * rows):
+            ordered = lf.sort("article", maintain_order=True)
+            if isinstance(sentences, pl.DataFrame):
+                lf = ordered.collect().lazy()
+            else:
+                ordered.sink_parquet(Path(tmp) / "sentences.parquet")
+                lf = pl.scan_parquet(Path(tmp) / "sentences.parquet")
+        sink = _DescriptorSink(descriptors_out)
+        try:
+            for batch in sentence_batches(lf, rows):
+                sink.add(find_descriptors(batch, lexicon))
+                if tally is not None:
+                    tally.add(batch)
+            return sink.finish()
+        except BaseException:
+            sink.abort()
+            raise
+
+
 # --------------------------------------------------------------------------- tables
 
-def with_outlet(descriptors: pl.DataFrame, articles: pl.DataFrame,
-                sentences: pl.DataFrame) -> pl.DataFrame:
-    """Descriptors joined with outlet, publication time and the sentence text."""
-    return (descriptors
-            .join(articles.select("article", "outlet", "published_at"), on="article",
-                  how="left")
-            .join(sentences.select("article", "sentence_id",
-                                   pl.col("text").alias("sentence")),
-                  on=["article", "sentence_id"], how="left")
+def sentence_texts(sentences: Frame, keys: pl.DataFrame) -> pl.DataFrame:
+    """The text of the sentences named by `keys` (article, sentence_id; nulls ignored),
+    read from the sentences table as far as needed: columns article, sentence_id, text."""
+    wanted = keys.select("article", "sentence_id").drop_nulls().unique()
+    return (as_lazy(sentences).select("article", "sentence_id", "text")
+            .join(wanted.lazy(), on=["article", "sentence_id"], how="semi").collect())
+
+
+def _outlets(articles: Frame) -> pl.LazyFrame:
+    return as_lazy(articles).select("article", "outlet")
+
+
+def with_outlet(descriptors: Frame, articles: Frame, sentences: Frame | None = None
+                ) -> pl.DataFrame | pl.LazyFrame:
+    """Descriptors joined with outlet and publication time (and, with `sentences`, the
+    sentence text as `sentence`), in the descriptors' order; lazy when `descriptors`
+    is not a frame in memory."""
+    d = (as_lazy(descriptors)
+         .join(as_lazy(articles).select("article", "outlet", "published_at"), on="article",
+               how="left", maintain_order="left"))
+    if sentences is not None:
+        d = d.join(as_lazy(sentences).select("article", "sentence_id",
+                                             pl.col("text").alias("sentence")),
+                   on=["article", "sentence_id"], how="left", maintain_order="left")
+    d = d.with_columns(pl.col("outlet").fill_null("unknown"))
+    return d.collect() if isinstance(descriptors, pl.DataFrame) else d
+
+
+def _ranked(descriptors: Frame, articles: Frame) -> pl.LazyFrame:
+    """Descriptors with `_row` (their position: the descriptors table is sorted by
+    article and start, so the smallest `_row` of a group is its first use) and outlet."""
+    return (as_lazy(descriptors).with_row_index("_row")
+            .join(_outlets(articles), on="article", how="left", maintain_order="left")
             .with_columns(pl.col("outlet").fill_null("unknown")))
 
 
-def descriptor_summary(descriptors: pl.DataFrame, articles: pl.DataFrame,
-                       sentences: pl.DataFrame) -> pl.DataFrame:
+def _with_examples(cells: pl.DataFrame, sentences: Frame) -> pl.DataFrame:
+    """`cells` with `example`, the text of sentence (example_article, sentence_id)."""
+    texts = sentence_texts(sentences, cells.select(article="example_article",
+                                                   sentence_id="sentence_id"))
+    return cells.join(texts.rename({"article": "example_article", "text": "example"}),
+                      on=["example_article", "sentence_id"], how="left", nulls_equal=True,
+                      maintain_order="left")
+
+
+def descriptor_summary(descriptors: Frame, articles: Frame, sentences: Frame) -> pl.DataFrame:
     """Per outlet, category and label: uses in the outlet's own words, quoted uses,
     articles, and one example sentence (the first unquoted use, else the first).
 
     Columns: outlet, category, label, n_own, n_quoted, articles, example, example_article.
+    Inputs may be frames, lazy frames or parquet files; only the aggregates and the
+    example sentences are held in memory.
     """
-    d = with_outlet(descriptors, articles, sentences).sort(
-        "outlet", "category", "label", "is_quoted", "article", "start")
-    return (d.group_by("outlet", "category", "label", maintain_order=True)
-            .agg(n_own=(~pl.col("is_quoted")).sum().cast(pl.Int64),
-                 n_quoted=pl.col("is_quoted").sum().cast(pl.Int64),
-                 articles=pl.col("article").n_unique().cast(pl.Int64),
-                 example=pl.col("sentence").first(),
-                 example_article=pl.col("article").first())
+    quoted = pl.col("is_quoted")
+    first = pl.col("_row") + quoted.cast(pl.Int64) * (1 << 40)
+    cells = (_ranked(descriptors, articles)
+             .group_by("outlet", "category", "label")
+             .agg(n_own=(~quoted).sum().cast(pl.Int64),
+                  n_quoted=quoted.sum().cast(pl.Int64),
+                  articles=pl.col("article").n_unique().cast(pl.Int64),
+                  example_article=pl.col("article").min_by(first),
+                  sentence_id=pl.col("sentence_id").min_by(first))
+             .collect())
+    return (_with_examples(cells, sentences)
+            .select("outlet", "category", "label", "n_own", "n_quoted", "articles", "example",
+                    "example_article")
             .sort("outlet", "category", pl.col("n_own") + pl.col("n_quoted"), "label",
                   descending=[False, False, True, False]))
 
 
 # --------------------------------------------------------------------------- charts
 
-def heatmap(descriptors: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame,
-            category: str, *, include_quoted: bool = False) -> alt.Chart:
-    """Outlet × label heatmap of one category's counts, with an example in the tooltip."""
-    d = descriptors.filter(pl.col("category") == category)
+def _first_cells(d: pl.LazyFrame, by: list[str]) -> pl.DataFrame:
+    """Per `by` group of ranked descriptors: uses `n` and the first use's article and
+    sentence, sorted by `by`."""
+    return (d.group_by(*by)
+            .agg(n=pl.len(), example_article=pl.col("article").min_by("_row"),
+                 sentence_id=pl.col("sentence_id").min_by("_row"))
+            .sort(*by).collect())
+
+
+def _top(cells: pl.DataFrame, col: str, limit: int) -> tuple[pl.DataFrame, str]:
+    """The cells of the `limit` values of `col` with the most uses, and a title note
+    saying what was left out ("" when nothing was)."""
+    totals = cells.group_by(col).agg(pl.col("n").sum())
+    if totals.height <= limit:
+        return cells, ""
+    kept = totals.sort("n", col, descending=[True, False]).head(limit).select(col)
+    note = f" (the {limit} of {totals.height} {col}s with the most uses)"
+    return cells.join(kept, on=col, how="semi", maintain_order="left"), note
+
+
+def heatmap(descriptors: Frame, articles: Frame, sentences: Frame, category: str, *,
+            include_quoted: bool = False, max_outlets: int = MAX_OUTLETS) -> alt.Chart:
+    """Outlet × label heatmap of one category's counts, with an example in the tooltip.
+
+    Only the `max_outlets` outlets with the most uses are drawn (the title says so).
+    """
+    d = _ranked(descriptors, articles).filter(pl.col("category") == category)
     if not include_quoted:
         d = d.filter(~pl.col("is_quoted"))
-    cells = (with_outlet(d, articles, sentences).sort("outlet", "label", "article", "start")
-             .group_by("outlet", "label", maintain_order=True)
-             .agg(n=pl.len(), example=pl.col("sentence").first(),
-                  example_article=pl.col("article").first()))
-    return (alt.Chart(cells, title=f"{category}: uses per outlet")
+    cells, note = _top(_first_cells(d, ["outlet", "label"]), "outlet", max_outlets)
+    cells = _with_examples(cells, sentences).select("outlet", "label", "n", "example",
+                                                    "example_article")
+    return (alt.Chart(cells, title=f"{category}: uses per outlet{note}")
             .mark_rect()
             .encode(x=alt.X("label:N", title=None, sort="ascending"),
                     y=alt.Y("outlet:N", title=None),
@@ -360,50 +546,82 @@ def heatmap(descriptors: pl.DataFrame, articles: pl.DataFrame, sentences: pl.Dat
 
 
 def distinctive_terms_chart(log_odds_table: pl.DataFrame, *, group_col: str = "outlet",
-                            term_col: str = "term", top: int = 10) -> alt.Chart:
-    """Bars of z for each group's `top` most distinctive terms (one panel per group)."""
+                            term_col: str = "term", top: int = 10,
+                            max_groups: int = MAX_TERM_GROUPS) -> alt.Chart:
+    """Bars of z for each group's `top` most distinctive terms (one panel per group).
+
+    Only the `max_groups` groups with the most term uses get a panel (the title says so).
+    """
+    sizes = log_odds_table.group_by(group_col).agg(pl.col("n").sum())
+    title = None
+    if sizes.height > max_groups:
+        kept = sizes.sort("n", group_col, descending=[True, False]).head(max_groups)
+        log_odds_table = log_odds_table.join(kept.select(group_col), on=group_col,
+                                             how="semi", maintain_order="left")
+        title = (f"The {max_groups} of {sizes.height} groups with the most term uses "
+                 "(a panel each)")
     t = (log_odds_table.sort(group_col, pl.col("z"), term_col, descending=[False, True, False])
          .group_by(group_col, maintain_order=True).head(top))
-    return (alt.Chart(t)
-            .mark_bar()
-            .encode(x=alt.X("z:Q", title="z (log-odds vs. all others)"),
-                    y=alt.Y(f"{term_col}:N", sort="-x", title=None),
-                    tooltip=[f"{group_col}:N", f"{term_col}:N", "n:Q",
-                             alt.Tooltip("z:Q", format=".2f"),
-                             *[f"{c}:N" for c in ("example_article", "example")
-                               if c in t.columns]])
-            .properties(width=220, height=alt.Step(14))
-            .facet(facet=alt.Facet(f"{group_col}:N", title=None), columns=3)
-            .resolve_scale(y="independent"))
+    chart = (alt.Chart(t)
+             .mark_bar()
+             .encode(x=alt.X("z:Q", title="z (log-odds vs. all others)"),
+                     y=alt.Y(f"{term_col}:N", sort="-x", title=None),
+                     tooltip=[f"{group_col}:N", f"{term_col}:N", "n:Q",
+                              alt.Tooltip("z:Q", format=".2f"),
+                              *[f"{c}:N" for c in ("example_article", "example")
+                                if c in t.columns]])
+             .properties(width=220, height=alt.Step(14))
+             .facet(facet=alt.Facet(f"{group_col}:N", title=None), columns=3)
+             .resolve_scale(y="independent"))
+    return chart if title is None else chart.properties(title=title)
 
 
-def label_shares_chart(descriptors: pl.DataFrame, articles: pl.DataFrame, category: str,
-                       *, every: str = "1h", sentences: pl.DataFrame | None = None
-                       ) -> alt.Chart:
+# Bucket widths tried in turn when a chart would have too many time buckets.
+_COARSER = ("1h", "1d", "1w", "1mo", "3mo", "1y")
+
+
+def label_shares_chart(descriptors: Frame, articles: Frame, category: str,
+                       *, every: str = "1h", sentences: Frame | None = None,
+                       max_buckets: int = MAX_BUCKETS) -> alt.Chart:
     """Share of each label among the category's unquoted uses, per publication bucket.
 
     Articles without a publication time are left out. With `sentences`, each bar's
-    tooltip also shows an example sentence and its article.
+    tooltip also shows an example sentence and its article. When there would be more
+    than `max_buckets` buckets, buckets are made wider (day, week, month, quarter,
+    year) until there are not, and the title says so.
     """
-    d = (descriptors.filter((pl.col("category") == category) & ~pl.col("is_quoted"))
-         .join(articles.select("article", "published_at"), on="article", how="left")
+    d = (as_lazy(descriptors).with_row_index("_row")
+         .filter((pl.col("category") == category) & ~pl.col("is_quoted"))
+         .join(as_lazy(articles).select("article", "published_at"), on="article",
+               how="left")
          .filter(pl.col("published_at").is_not_null())
          .with_columns(bucket=pl.col("published_at").dt.truncate(every)))
+    cells = (d.group_by("bucket", "label")
+             .agg(n=pl.len(), _row=pl.col("_row").min(),
+                  example_article=pl.col("article").min_by("_row"),
+                  sentence_id=pl.col("sentence_id").min_by("_row"))
+             .collect())
+    wider = list(_COARSER[_COARSER.index(every) + 1:]) if every in _COARSER else []
+    used, note = every, ""
+    while wider and cells.get_column("bucket").n_unique() > max_buckets:
+        used = wider.pop(0)
+        cells = (cells.with_columns(pl.col("bucket").dt.truncate(used))
+                 .group_by("bucket", "label")
+                 .agg(pl.col("n").sum(), pl.col("_row").min(),
+                      *[pl.col(c).min_by("_row") for c in ("example_article",
+                                                           "sentence_id")]))
+        note = f" ({used} buckets: too many for one bar per {every})"
     if sentences is not None:
-        d = d.join(sentences.select("article", "sentence_id", example=pl.col("text")),
-                   on=["article", "sentence_id"], how="left")
+        cells = _with_examples(cells, sentences)
     else:
-        d = d.with_columns(example=pl.lit(None, pl.String))
-    d = (d.sort("bucket", "label", "article", "start")
-         .group_by("bucket", "label", maintain_order=True)
-         .agg(n=pl.len(), example=pl.col("example").first(),
-              example_article=pl.col("article").first())
-         .with_columns(share=pl.col("n") / pl.col("n").sum().over("bucket"),
-                       published=pl.col("bucket").dt.strftime("%Y-%m-%d %H:%M"))
-         .sort("bucket", "label"))
-    return (alt.Chart(d, title=f"{category}: label shares over time")
+        cells = cells.with_columns(example=pl.lit(None, pl.String))
+    cells = (cells.select("bucket", "label", "n", "example", "example_article")
+             .with_columns(share=pl.col("n") / pl.col("n").sum().over("bucket"),
+                           published=pl.col("bucket").dt.strftime("%Y-%m-%d %H:%M"))
+             .sort("bucket", "label"))
+    return (alt.Chart(cells, title=f"{category}: label shares over time{note}")
             .mark_bar()
-            .encode(x=alt.X("published:O", title=f"published ({every} buckets)"),
+            .encode(x=alt.X("published:O", title=f"published ({used} buckets)"),
                     y=alt.Y("n:Q", stack="normalize", title="share of uses"),
                     color=alt.Color("label:N", scale=alt.Scale(scheme="tableau20")),
                     tooltip=["published:O", "label:N", "n:Q",

@@ -106,8 +106,9 @@ def headline_tolls(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame
             .join(tolls, on="article", how="left").sort("article"))
 
 
-def compare_tables(claims: pl.DataFrame, articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The compare stage's tables, by name."""
+def compare_tables(claims, articles) -> dict[str, pl.DataFrame]:
+    """The compare stage's tables, by name. Inputs are frames, lazy frames or parquet
+    files; each table reads only the columns and rows it needs."""
     from tolldrift import compare
 
     return {
@@ -119,9 +120,9 @@ def compare_tables(claims: pl.DataFrame, articles: pl.DataFrame) -> dict[str, pl
     }
 
 
-def write_compare(tables: dict[str, pl.DataFrame], claims: pl.DataFrame,
-                  articles: pl.DataFrame, *, tolls_out, reconciled_out, parts_out,
-                  first_reports_out, citations_out, timeline_plot_out, metrics_out) -> None:
+def write_compare(tables: dict[str, pl.DataFrame], claims, articles, *, tolls_out,
+                  reconciled_out, parts_out, first_reports_out, citations_out,
+                  timeline_plot_out, metrics_out) -> None:
     """Write the compare tables, the timeline plot data (CSV for `dvc plots`) and metrics."""
     from tolldrift import compare, scoring
     from tolldrift.render import write_atomic
@@ -135,54 +136,72 @@ def write_compare(tables: dict[str, pl.DataFrame], claims: pl.DataFrame,
                     pl.col("as_of_start").dt.strftime("%Y-%m-%dT%H:%M").alias("as_of"),
                     "qualifier", "y", "kind"))
     write_atomic(Path(timeline_plot_out), plot.write_csv())
-    scoring.write_metrics(compare.headline_metrics(claims, articles), metrics_out)
+    scoring.write_metrics(compare.headline_metrics(claims, articles, tables), metrics_out)
 
 
-def article_times(articles: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
+def article_times(articles, claims) -> pl.DataFrame:
     """article -> `reported_at`: the publication time, else the latest start of the
-    article's own dated (non-fallback, non-background) claims; with `time_basis`."""
-    dated = (claims.filter(~pl.col("is_as_of_fallback") & (pl.col("scope") != "background")
-                           & pl.col("as_of_start").is_not_null())
+    article's own dated (non-fallback, non-background) claims; with `time_basis`.
+    Inputs are frames or parquet files (only the columns needed are read)."""
+    from tolldrift.describe import as_lazy
+
+    dated = (as_lazy(claims)
+             .filter(~pl.col("is_as_of_fallback") & (pl.col("scope") != "background")
+                     & pl.col("as_of_start").is_not_null())
              .group_by("article").agg(as_of=pl.col("as_of_start").max()))
-    return (articles.select("article", "published_at").join(dated, on="article", how="left")
+    return (as_lazy(articles).select("article", "published_at")
+            .join(dated, on="article", how="left")
             .select("article",
                     reported_at=pl.coalesce("published_at", "as_of"),
                     time_basis=pl.when(pl.col("published_at").is_not_null())
                     .then(pl.lit("published"))
                     .when(pl.col("as_of").is_not_null()).then(pl.lit("as_of"))
                     .otherwise(pl.lit(None, pl.String)))
-            .sort("article"))
+            .sort("article").collect())
 
 
-def run_describe(articles: pl.DataFrame, sentences: pl.DataFrame, claims: pl.DataFrame,
-                 lexicon_in: str | Path | None, every: str = "1d"):
-    """Descriptors, and distinctive terms per outlet and per time bucket."""
+def run_describe(articles, sentences, claims, lexicon_in: str | Path | None,
+                 every: str = "1d", *, descriptors_out: str | Path | None = None):
+    """Descriptors, and distinctive terms per outlet and per time bucket.
+
+    Inputs are frames or parquet files (only the columns needed are read); the
+    sentences are read batch by batch (`describe.describe_sentences`), so memory grows
+    with the term counts, not with the sentences. With `descriptors_out` the
+    descriptors are written there and returned as a scan of the file. A grouping's
+    terms include the pairs a group never uses (n = 0) while it has at most
+    `logodds.FULL_PAIRS` (group, term) pairs.
+    """
     from tolldrift import describe, logodds
 
     lexicon_path = Path(lexicon_in) if lexicon_in and Path(lexicon_in).is_file() else None
     lexicon = describe.load_lexicon(lexicon_path)
-    descriptors = describe.find_descriptors(sentences, lexicon)
-    outlets = articles.select("article", group=pl.col("outlet").fill_null("unknown"))
+    outlets = describe.as_lazy(articles).select(
+        "article", grouping=pl.lit("outlet"), group=pl.col("outlet").fill_null("unknown"))
     times = article_times(articles, claims).select(
-        "article", group=pl.col("reported_at").dt.truncate(every).dt.strftime("%Y-%m-%d %H:%M"))
-    tokens = logodds.tokenize(sentences)
+        "article", grouping=pl.lit("time"),
+        group=pl.col("reported_at").dt.truncate(every).dt.strftime("%Y-%m-%d %H:%M"))
+    tally = logodds.TermTally(pl.concat([outlets.collect(), times.drop_nulls()]),
+                              ("grouping", "group"))
+    descriptors = describe.describe_sentences(sentences, lexicon, tally,
+                                              descriptors_out=descriptors_out)
+    uses = tally.table()
     parts = []
-    for grouping, groups in (("outlet", outlets), ("time", times.drop_nulls())):
-        scored = logodds.log_odds(logodds.term_counts(tokens, groups, "group"),
-                                  group_col="group")
-        examples = (tokens.join(groups, on="article", how="inner")
-                    .sort("article", "sentence_id", "position")
-                    .group_by("group", "term", maintain_order=True)
-                    .agg(example_article=pl.col("article").first(),
-                         sentence_id=pl.col("sentence_id").first())
-                    .join(sentences.select("article", "sentence_id", example=pl.col("text")),
-                          left_on=["example_article", "sentence_id"],
-                          right_on=["article", "sentence_id"], how="left")
-                    .drop("sentence_id"))
-        parts.append(scored.join(examples, on=["group", "term"], how="left")
+    for grouping in ("outlet", "time"):
+        counts = uses.filter(pl.col("grouping") == grouping)
+        pairs = counts.get_column("group").n_unique() * counts.get_column("term").n_unique()
+        scored = logodds.log_odds(counts.select("group", "term", "n"), group_col="group",
+                                  keep_zeros=pairs <= logodds.FULL_PAIRS)
+        parts.append(scored.join(counts.select("group", "term", "example_article",
+                                               "sentence_id"),
+                                 on=["group", "term"], how="left")
                      .with_columns(grouping=pl.lit(grouping)))
-    terms = pl.concat(parts).select("grouping", "group", "term", "n", "delta", "var", "z",
-                                    "example_article", "example")
+    terms = pl.concat(parts)
+    texts = describe.sentence_texts(sentences, terms.select(article="example_article",
+                                                            sentence_id="sentence_id"))
+    terms = (terms.join(texts.rename({"article": "example_article", "text": "example"}),
+                        on=["example_article", "sentence_id"], how="left")
+             .select("grouping", "group", "term", "n", "delta", "var", "z",
+                     "example_article", "example"))
     return descriptors, terms.sort("grouping", "group", "z", "term",
                                    descending=[False, False, True, False])
 
