@@ -44,7 +44,8 @@ format: env ## Format code with ruff (ruff format)
 	ruff format tolldrift tests benchmarks
 
 bench: env ## Run the benchmarks quoted in the README (prints figures)
-	python benchmarks/bench_claims.py --articles 100000
+	python benchmarks/bench_scale.py --articles 100000
+	python benchmarks/bench_pipeline.py
 
 clean-scratch: ## Remove outputs of notebooks run by hand or by nbval (data/scratch)
 	rm -rf data/scratch test-artifacts
