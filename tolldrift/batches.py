@@ -257,7 +257,7 @@ def _claims_batch(articles_in, sentences_in, piece, start, end, part: Path
     return articles.height, claims.height, claims.get_column("article").n_unique()
 
 
-def _date_evidence(articles_in, piece) -> tuple[list[dt.date], Counter]:
+def _date_evidence(articles_in, piece) -> tuple[list[dt.date], Counter, int]:
     from tolldrift import timeref
 
     a0, n, _, _ = piece
@@ -266,7 +266,7 @@ def _date_evidence(articles_in, piece) -> tuple[list[dt.date], Counter]:
     published = sorted({d.date() for d in articles.get_column("published_at").drop_nulls()})
     written = Counter(d for t in articles.get_column("text").drop_nulls()
                       for d in timeref.explicit_dates(t))
-    return published, written
+    return published, written, articles.height
 
 
 def infer_set_dates(articles_in: str | Path) -> tuple[dt.date | None, dt.date | None]:
@@ -275,14 +275,18 @@ def infer_set_dates(articles_in: str | Path) -> tuple[dt.date | None, dt.date | 
 
     published: set[dt.date] = set()
     written: Counter = Counter()
+    pieces = _slices(articles_in, batch_size())
+    progress = Progress("set days", sum(p[1] for p in pieces))
 
     def done(result) -> None:
         published.update(result[0])
         written.update(result[1])
+        progress.update(result[2])
 
-    _run(((_date_evidence, (articles_in, piece))
-          for piece in _slices(articles_in, batch_size())), workers(), done)
-    return timeref.infer_dates_from(sorted(published), written)
+    _run(((_date_evidence, (articles_in, piece)) for piece in pieces), workers(), done)
+    first, last = timeref.infer_dates_from(sorted(published), written)
+    progress.close(f"from {first} to {last}")
+    return first, last
 
 
 @dataclass
