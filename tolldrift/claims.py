@@ -41,9 +41,12 @@ Conventions:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -72,8 +75,13 @@ _I = re.IGNORECASE
 # --------------------------------------------------------------------------- rules
 
 
+def _by_length(pieces) -> list[str]:
+    """Longest first (ties keep their order): the order alternations try them in."""
+    return sorted(pieces, key=len, reverse=True)
+
+
 def _alt(pieces) -> str:
-    return "|".join(f"(?:{p})" for p in sorted(pieces, key=len, reverse=True))
+    return "|".join(f"(?:{p})" for p in _by_length(pieces))
 
 
 def _check(pieces: tuple[str, ...], file: str, key: str) -> tuple[str, ...]:
@@ -100,29 +108,277 @@ def _named(table: dict[str, tuple[str, ...]]) -> str:
     return "|".join(f"(?P<{k}>{_alt(v)})" for k, v in table.items())
 
 
+# --------------------------------------------------------------------------- fast alternations
+#
+# Python's `re` tries every alternative of a long alternation at every position. The
+# classes below find exactly the matches the plain alternation finds, but try it only
+# where one of its pieces can start, and only with those pieces.
+
+
+# Words a text holds: (those compared as they are, those compared in lower case, or None
+# when that is not exact for the text (timeref.folds_plainly) and every such word must be
+# taken as there); sets or lists.
+Found = tuple[Collection[str], Collection[str] | None]
+
+
+def _gate_holds(gate: timeref.Gate, words: Found) -> bool:
+    """`gate.admits(text)` for a text holding `words` (all its words of the gate)."""
+    have = words[gate.fold]
+    return have is None or gate.holds(have)
+
+
+def _scoped(pattern: str, flags: int) -> str:
+    return f"(?i:{pattern})" if flags & re.IGNORECASE else f"(?:{pattern})"
+
+
+_UNSEEN = object()
+
+
+class _Alternation:
+    """`(?P<name0>piece0)|(?P<name1>piece1)|...`, each piece with its own IGNORECASE flag,
+    found left to right exactly as `finditer` finds it; but the alternation is only tried
+    where the text starts with a character one of the pieces can start with, and then
+    with just those pieces.
+
+    `gated`: a text is first searched for the literal words each piece needs
+    (`timeref.Gate`), and only the pieces whose words are there are tried.
+    """
+
+    _FLAGS = re.IGNORECASE | re.UNICODE
+    _MOST_SUBSETS = 512
+    _MOST_BUCKETS = 20_000
+
+    def __init__(self, pieces: list[tuple[str, str, int]], *, gated: bool = False):
+        self.pieces = pieces
+        self.finder = None
+        self.gated = gated
+        if gated:
+            self._gates = [timeref.Gate(p, f) for _, p, f in pieces]
+            self._ungated = [i for i, g in enumerate(self._gates) if not g.needs]
+            self._folded = [i for i, g in enumerate(self._gates) if g.fold and g.needs]
+            # pieces by a word of their first set, words compared as is and in lower case
+            self._by_word: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
+            for i, g in enumerate(self._gates):
+                for w in g.needs[0] if g.needs else ():
+                    self._by_word[g.fold].setdefault(w, []).append(i)
+            self._words = tuple(timeref.Words({w for g in self._gates if g.fold == fold
+                                               for s in g.needs for w in s})
+                                for fold in (False, True))
+            self._vocabulary = tuple(frozenset(self._by_word[fold]) for fold in (False, True))
+            self._all_words = tuple(frozenset(w.begun) for w in self._words)
+            self._more = {i for i, g in enumerate(self._gates) if len(g.needs) > 1}
+            self._subsets: dict[tuple[int, ...], _Alternation] = {}
+            # the pieces kept, by the words of the gates found (a function of the rules)
+            self._kept: dict[tuple, _Alternation | None] = {}
+        found = [timeref.prefixes(p, f, 64) for _, p, f in pieces]
+        if not pieces or any(x is None for x in found):
+            return
+        self.finder = timeref.finder_from([(*x, f) for x, (_, _, f) in zip(found, pieces,
+                                                                           strict=True)])
+        self.heads = [re.compile("|".join(sorted({p[0] for p in x[0]})), f)
+                      for x, (_, _, f) in zip(found, pieces, strict=True)]
+        # With many first characters the finder rules out little: in a short text, just
+        # try each place.
+        self._try_each = len({p[0] for x in found for p in x[0]}) > 16
+        # the first two characters, where both are single-character regexes
+        self.pairs = [None if any(len(p) < 2 or p[0].endswith("+") or p[1].endswith("+")
+                                  for p in x[0])
+                      else re.compile("|".join(sorted({p[0] + p[1] for p in x[0]})), f)
+                      for x, (_, _, f) in zip(found, pieces, strict=True)]
+        self._by_char: dict[str, re.Pattern | None] = {}
+
+    @functools.cached_property
+    def full(self) -> re.Pattern:
+        """The plain alternation."""
+        return re.compile(self._join(self.pieces))
+
+    @staticmethod
+    def _join(pieces: list[tuple[str, str, int]]) -> str:
+        return "|".join(f"(?P<{n}>{_scoped(p, f)})" for n, p, f in pieces)
+
+    def _present(self, text: str, words: Found | None = None) -> _Alternation | None:
+        """The alternation of the pieces whose literal words `text` holds (`words`: some
+        of the words in it, at least all it holds, when known)."""
+        # Words of IGNORECASE pieces are compared in lower case (see timeref.folds_plainly).
+        found = words or (self._words[0].present(text), self._words[1].present(text.lower())
+                          if timeref.folds_plainly(text) else None)
+        found = (self._all_words[0].intersection(found[0]),
+                 None if found[1] is None else self._all_words[1].intersection(found[1]))
+        if found in self._kept:
+            return self._kept[found]
+        if len(self._kept) >= self._MOST_SUBSETS:
+            self._kept.clear()
+        self._kept[found] = sub = self._pieces_for(found)
+        return sub
+
+    def _pieces_for(self, found: tuple) -> _Alternation | None:
+        """The alternation of the pieces whose gates hold for the words `found`."""
+        keep = set(self._ungated)
+        for fold in (False, True):
+            if found[fold] is None:
+                keep.update(self._folded)
+                continue
+            for w in self._vocabulary[fold].intersection(found[fold]):
+                for i in self._by_word[fold][w]:
+                    if i not in keep and (i not in self._more
+                                          or self._gates[i].holds(found[fold])):
+                        keep.add(i)
+        if not keep:
+            return None
+        key = tuple(sorted(keep))
+        sub = self._subsets.get(key)
+        if sub is None:
+            if len(self._subsets) >= self._MOST_SUBSETS:
+                self._subsets.clear()
+            sub = self._subsets[key] = _Alternation([self.pieces[i] for i in key])
+        return sub
+
+    def finditer(self, text: str, pos: int = 0, limit: int | None = None,
+                 words: Found | None = None) -> Iterator[re.Match]:
+        """The matches `self.full.finditer(text, pos)` yields (`lastgroup` names the piece),
+        up to the first one starting at or after `limit` (`words`: see `_present`)."""
+        if not self.pieces:
+            return
+        if self.gated:
+            sub = self._present(text, words)
+            if sub is not None:
+                yield from sub.finditer(text, pos, limit)
+            return
+        if self.finder is None:
+            for m in self.full.finditer(text, pos):
+                if limit is not None and m.start() >= limit:
+                    return
+                yield m
+            return
+        for f in self.finder.finditer(text, pos):
+            at = f.start()
+            if at < pos:
+                continue
+            if limit is not None and at >= limit:
+                return
+            if m := self.match(text, at):
+                yield m
+                pos = m.end()
+
+    def search(self, text: str, pos: int = 0, limit: int | None = None,
+               words: Found | None = None) -> re.Match | None:
+        """What `self.full.search(text, pos)` finds, if it starts before `limit`."""
+        end = len(text) if limit is None else min(limit, len(text))
+        if (self.finder is not None and not self.gated
+                and (end - pos <= 8 or end - pos <= 32 and self._try_each)):
+            for at in range(pos, end):    # a few places: try each
+                if m := self.match(text, at):
+                    return m
+            return None
+        if self.gated:
+            sub = self._present(text, words)
+            return sub.search(text, pos, limit) if sub is not None else None
+        if not self.pieces:
+            return None
+        if self.finder is None:
+            m = self.full.search(text, pos)
+            return m if m and (limit is None or m.start() < limit) else None
+        for f in self.finder.finditer(text, pos):
+            at = f.start()
+            if limit is not None and at >= limit:
+                return None
+            if m := self.match(text, at):
+                return m
+        return None
+
+    def _bucket(self, key: str) -> re.Pattern | None:
+        """The pieces that can start with `key` (one or two characters), in their order, as
+        one pattern."""
+        if len(self._by_char) >= self._MOST_BUCKETS:
+            self._by_char.clear()
+        keep = [p for p, h, two in zip(self.pieces, self.heads, self.pairs, strict=True)
+                if h.match(key[0]) and (len(key) < 2 or two is None or two.match(key))]
+        pat = self._by_char[key] = re.compile(self._join(keep)) if keep else None
+        return pat
+
+    def match(self, text: str, pos: int = 0) -> re.Match | None:
+        """What `self.full.match(text, pos)` finds."""
+        if not self.pieces or pos >= len(text):
+            return None
+        if self.finder is None:
+            return self.full.match(text, pos)
+        key = text[pos:pos + 2]
+        pat = self._by_char.get(key, _UNSEEN)
+        if pat is _UNSEEN:
+            pat = self._bucket(key)
+        return pat.match(text, pos) if pat is not None else None
+
+
+class _Checked:
+    """`pattern.match(text, pos)`, answered None at once where none of the pattern's
+    first strings (`timeref.prefixes`) starts."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        found = timeref.prefixes(pattern.pattern, pattern.flags)
+        self.check = timeref.finder_from([(*found, pattern.flags)]) if found else None
+
+    def match(self, text: str, pos: int = 0) -> re.Match | None:
+        """What `self.pattern.match(text, pos)` finds."""
+        if self.check is not None and not self.check.match(text, pos):
+            return None
+        return self.pattern.match(text, pos)
+
+
+class _PatternList:
+    """Named patterns, each searched on its own, asked as one: which matches leftmost
+    (ties: the earlier in the list), or which is the first in the list to match at all."""
+
+    def __init__(self, pairs: list[tuple[str, re.Pattern]]):
+        self.pairs = tuple(pairs)
+        simple = all(p.groups == 0 and not p.flags & ~_Alternation._FLAGS for _, p in pairs)
+        self.any = _Alternation([(f"g{i}", p.pattern, p.flags) for i, (_, p) in
+                                 enumerate(pairs)]) if simple and pairs else None
+
+    def leftmost(self, text: str) -> tuple[str, int] | None:
+        """(name, start) of the leftmost match of any pattern, the earlier pattern on a tie."""
+        if self.any is None:
+            found = None
+            for name, pat in self.pairs:
+                m = pat.search(text)
+                if m and (found is None or m.start() < found[1]):
+                    found = (name, m.start())
+            return found
+        m = self.any.search(text)
+        return (self.pairs[int(m.lastgroup[1:])][0], m.start()) if m else None
+
+    def first_matching(self, text: str) -> str | None:
+        """The name of the first pattern in the list that matches anywhere in `text`."""
+        if self.any is not None and self.any.search(text) is None:
+            return None
+        return next((name for name, pat in self.pairs if pat.search(text)), None)
+
+
 @dataclass(frozen=True)
 class ClaimRules:
     """Compiled patterns from the claim rule files."""
 
-    outcome_word: re.Pattern          # an outcome word (group per outcome) at a position
-    outcome_any: re.Pattern
-    predicate: re.Pattern             # aux words + outcome word(s) + optional agent
-    object_verb: re.Pattern           # verb right before a figure (search on left text)
-    toll: re.Pattern
-    container: re.Pattern
-    of_the: re.Pattern                # "nine of the dead were children"
+    outcome_word: _Alternation        # an outcome word (group per outcome) at a position
+    outcome_any: _Alternation
+    predicate: _Checked               # aux words + outcome word(s) + optional agent
+    object_verb: timeref.EndSearch    # verb right before a figure (search on left text)
+    toll: timeref.EndSearch
+    container: timeref.EndSearch
+    of_the: _Checked                  # "nine of the dead were children"
     container_nouns: dict[str, str]
-    head: re.Pattern
-    head_group: tuple[tuple[str, re.Pattern], ...]
-    modifier_group: tuple[tuple[str, re.Pattern], ...]
+    head: _Alternation
+    head_group: _PatternList
+    modifier_group: _PatternList
+    armed_modifiers: _PatternList
     of_heads: re.Pattern
     lead_words: re.Pattern
     stop_words: frozenset[str]
-    non_people: re.Pattern
-    non_people_before: re.Pattern
-    non_people_after: re.Pattern
+    non_people: _Alternation
+    non_people_before: timeref.EndSearch
+    non_people_after: _Checked
     year_range: tuple[int, int]
     background: tuple[re.Pattern, ...]
+    background_any: _Alternation      # any of `background`, to skip sentences without one
     not_after: re.Pattern
     part: re.Pattern
     part_before: re.Pattern
@@ -148,7 +404,7 @@ def claim_rules() -> ClaimRules:
     stems = expect_str_list(o, "stems", OUTCOME_FILE)
 
     word_alt = _alt(p for v in words.values() for p in v)
-    outcome_word = re.compile(rf"(?:{_named(words)})\b", re.IGNORECASE)
+    outcome_word = _Alternation([(k, rf"(?:{_alt(v)})\b", _I) for k, v in words.items()])
     outs = rf"(?:{word_alt})(?:\s*(?:,|and/or|and|or|&)\s*(?:{word_alt}))?"
     predicate = re.compile(
         rf"(?:\s*,(?=\s*(?:who|that)\b))?(?:\s+(?:{_alt(aux)})\b){{0,4}}\s*(?P<out>{outs})\b"
@@ -205,9 +461,8 @@ def claim_rules() -> ClaimRules:
         for m in mods:
             modifier_group.append((name, compile_pattern(rf"\b(?:{m})\b", GROUP_FILE,
                                                          f"groups.{name}.modifiers", _I)))
-    head = re.compile("(?:" + "|".join(
-        f"(?:{h})" if h.startswith("[A-Z]") else f"(?i:{h})"
-        for h in sorted(all_heads, key=len, reverse=True)) + r")\b")
+    head = _Alternation([(f"h{i}", rf"(?:{h})\b", 0 if h.startswith("[A-Z]") else _I)
+                         for i, h in enumerate(_by_length(all_heads))])
     of_heads = re.compile(rf"(?:{_alt(expect_str_list(g, 'of_heads', GROUP_FILE))})\b", _I)
     lead = re.compile(rf"(?:\s+(?:{_alt(expect_str_list(g, 'lead_words', GROUP_FILE))})\b)*",
                       re.IGNORECASE)
@@ -219,35 +474,41 @@ def claim_rules() -> ClaimRules:
         raise RuleError(NON_PEOPLE_FILE, "year_range", "must be [first, last] years")
     s = load_rules(SCOPE_FILE, required=("background", "not_after", "part", "part_before",
                                          "year_events"))
+    non_people = expect_str_list(n, "heads", NON_PEOPLE_FILE)
+    compile_pattern(rf"(?:{_alt(non_people)})(?![\w])", NON_PEOPLE_FILE, "heads", _I)
+    background = tuple(compile_pattern(p, SCOPE_FILE, "background", re.IGNORECASE)
+                       for p in expect_str_list(s, "background", SCOPE_FILE))
     vocabulary = sorted({w for v in words.values() for p in v for w in re.findall(r"[a-z]{4,}", p)
                          if re.fullmatch(_alt(v), w, _I)} | {"killed", "deaths", "fatalities"})
     return ClaimRules(
         outcome_word=outcome_word,
-        outcome_any=re.compile(rf"(?:{word_alt})\b", re.IGNORECASE),
-        predicate=predicate,
-        object_verb=object_verb,
-        toll=toll,
-        container=container,
-        of_the=of_the,
+        outcome_any=_Alternation([(f"o{i}", rf"(?:{p})\b", _I) for i, p in enumerate(
+            _by_length(p for v in words.values() for p in v))]),
+        predicate=_Checked(predicate),
+        object_verb=timeref.EndSearch(object_verb),
+        toll=timeref.EndSearch(toll),
+        container=timeref.EndSearch(container),
+        of_the=_Checked(of_the),
         container_nouns=container_nouns,
         head=head,
-        head_group=tuple(head_group),
-        modifier_group=tuple(modifier_group),
+        head_group=_PatternList(head_group),
+        modifier_group=_PatternList(modifier_group),
+        armed_modifiers=_PatternList([(n, m) for n, m in modifier_group if n == "armed_group"]),
         of_heads=of_heads,
         lead_words=lead,
         stop_words=stop,
-        non_people=compile_pattern(
-            rf"(?:{_alt(expect_str_list(n, 'heads', NON_PEOPLE_FILE))})(?![\w])",
-            NON_PEOPLE_FILE, "heads", re.IGNORECASE),
-        non_people_before=compile_pattern(
+        non_people=_Alternation([(f"n{i}", rf"(?:{p})(?![\w])", _I)
+                                 for i, p in enumerate(_by_length(non_people))]),
+        non_people_before=timeref.EndSearch(compile_pattern(
             rf"(?:^|(?<![\w$€£]))(?:{_alt(expect_str_list(n, 'before', NON_PEOPLE_FILE))})\s*$",
-            NON_PEOPLE_FILE, "before", re.IGNORECASE),
-        non_people_after=compile_pattern(
+            NON_PEOPLE_FILE, "before", re.IGNORECASE)),
+        non_people_after=_Checked(compile_pattern(
             rf"(?:{_alt(expect_str_list(n, 'after', NON_PEOPLE_FILE))})",
-            NON_PEOPLE_FILE, "after", re.IGNORECASE),
+            NON_PEOPLE_FILE, "after", re.IGNORECASE)),
         year_range=(yr[0], yr[1]),
-        background=tuple(compile_pattern(p, SCOPE_FILE, "background", re.IGNORECASE)
-                         for p in expect_str_list(s, "background", SCOPE_FILE)),
+        background=background,
+        background_any=_Alternation([(f"b{i}", p.pattern, p.flags)
+                                     for i, p in enumerate(background)], gated=True),
         not_after=compile_pattern(rf"(?:{_alt(expect_str_list(s, 'not_after', SCOPE_FILE))})"
                                   rf"\s+(?:\w+\s+){{0,6}}$", SCOPE_FILE, "not_after", _I),
         part=compile_pattern(_alt(expect_str_list(s, "part", SCOPE_FILE)), SCOPE_FILE, "part",
@@ -267,12 +528,14 @@ def claim_rules() -> ClaimRules:
 class SourceRules:
     """Compiled source aliases and attribution cues."""
 
-    mentions: tuple[re.Pattern, ...]  # aliases and generic references, one named group each
+    mentions: tuple[_Alternation, ...]  # aliases and generic references, one named group each
     mention_names: tuple[tuple[str | None, bool], ...]  # per group m<i>: (name, is_generic)
     monitors: tuple[str, ...]
+    monitor_mentions: tuple[_Alternation, ...]   # `mentions` pieces naming a monitor
     before: re.Pattern
     verbs: re.Pattern
     verb_window: int
+    cue_gates: tuple[timeref.Gate, timeref.Gate]   # of `before` and `verbs`
     pronoun: re.Pattern
     pronoun_tail: re.Pattern  # ", the agency added." closing the sentence
 
@@ -312,23 +575,29 @@ def source_rules() -> SourceRules:
     pieces += [(p.pattern, 0, (default, True)) for p, default in generic]
     names = tuple(n for _, _, n in pieces)
 
-    def combined(flags: int) -> re.Pattern:
-        alts = "|".join(f"(?P<m{i}>{pat})" for i, (pat, f, _) in enumerate(pieces) if f == flags)
-        return re.compile(rf"\b(?:{alts})(?![\w])", flags)
+    def combined(flags: int, only: tuple[str, ...] | None = None) -> _Alternation:
+        return _Alternation([(f"m{i}", rf"\b(?:{pat})(?![\w])", flags)
+                             for i, (pat, f, (name, generic)) in enumerate(pieces)
+                             if f == flags and (only is None or name in only and not generic)],
+                            gated=True)
 
     tail_pronouns = [p for p in expect_str_list(d, "pronouns", SOURCE_FILE)
                      if p not in ("He", "She")]
+    before = compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'before', SOURCE_FILE))})"
+                             rf"\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+['’]s\s+)?"
+                             rf"(?:[A-Z][\w.'’-]*\s+){{0,3}}$", SOURCE_FILE, "before")
+    verbs = compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b",
+                            SOURCE_FILE, "verbs", re.IGNORECASE)
     return SourceRules(
         mentions=(combined(0), combined(re.IGNORECASE)),
+        monitor_mentions=(combined(0, monitors), combined(re.IGNORECASE, monitors)),
         mention_names=names,
         monitors=monitors,
-        before=compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'before', SOURCE_FILE))})"
-                               rf"\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+['’]s\s+)?"
-                               rf"(?:[A-Z][\w.'’-]*\s+){{0,3}}$",
-                               SOURCE_FILE, "before"),
-        verbs=compile_pattern(rf"\b(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b",
-                              SOURCE_FILE, "verbs", re.IGNORECASE),
+        before=before,
+        verbs=verbs,
         verb_window=window,
+        cue_gates=(timeref.Gate(before.pattern, before.flags),
+                   timeref.Gate(verbs.pattern, verbs.flags)),
         pronoun=compile_pattern(
             rf"\s*(?:{_alt(expect_str_list(d, 'pronouns', SOURCE_FILE))})\s+(?:[a-z]+\s+)?"
             rf"(?:{_alt(expect_str_list(d, 'verbs', SOURCE_FILE))})\b", SOURCE_FILE, "pronouns"),
@@ -345,11 +614,14 @@ def source_rules() -> SourceRules:
 
 
 _MASK = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+|(?<!\w)[@#]\w+|[\u0600-\u06ff]+")
+_MASK_KEYS = ("http", "www.", "pic.twitter.com/", "@", "#")   # and non-ASCII Arabic
 
 
 def mask(text: str) -> str:
     """Cover URLs, handles, hashtags and Arabic script with a filler that no rule reads
     across (same length, so offsets are kept)."""
+    if text.isascii() and not any(k in text for k in _MASK_KEYS):
+        return text            # nothing to cover: every match holds one of the keys
     return _MASK.sub(lambda m: "\u00a4" * len(m.group(0)), text)
 
 
@@ -397,7 +669,7 @@ def _case_like(word: str, new: str) -> str:
 # --------------------------------------------------------------------------- sentence reading
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One figure read in one sentence (offsets into the restored sentence text)."""
 
@@ -422,6 +694,19 @@ class Item:
                                      # ("seven soldiers captured"): a verb before wins
 
 
+_SPACES = re.compile(r"\s+")
+_SPACES_OR_NOT = re.compile(r"\s*")
+_OF_THE = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_AND = re.compile(r"\s+(?:and|&)\s+")
+_MODIFIER = re.compile(r"([A-Za-z][\w-]*)\s+")
+_APPOSITIVE = re.compile(r",\s+(?:many|most|some|all|mostly|mainly|largely|predominantly|"
+                         r"primarily|overwhelmingly)\b[^,;.:()\d]*", re.IGNORECASE)
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_FROM_END = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_BETWEEN_END = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_JUST_OF = re.compile(r"\s+of", re.IGNORECASE)
+_COPULA = re.compile(r"\s+(?:were|was|are|is)\s+(?:all\s+)?", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.;!?](?:\s|$)")
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+|plus\s+)?|(?:and|as\s+well\s+as|"
                        r"plus)\s+|;\s*)$", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z][\w'’.\-]*\w|[A-Za-z]|\d[\d,.]*|\S")
@@ -443,10 +728,10 @@ def _outcome_of(words: str, after: str = "") -> str | None:
     pos = 0
     text = words + after[:40]
     while len(found) < 2:
-        m = rules.outcome_word.search(text, pos)
-        if not m or m.start() >= len(words):
+        m = rules.outcome_word.search(text, pos, limit=len(words))
+        if not m:
             break
-        found.append(next(k for k, v in m.groupdict().items() if v is not None))
+        found.append(m.lastgroup)
         pos = m.end()
     found = [f for f in found if f != "context"] or found
     if not found:
@@ -459,19 +744,12 @@ def classify_group(text: str | None) -> str:
     if not text:
         return "all"
     rules = claim_rules()
-    for name, pat in rules.modifier_group:
-        if name == "armed_group" and pat.search(text):
-            return name
-    found = None
-    for name, pat in rules.head_group:
-        for m in pat.finditer(text):
-            if found is None or m.start() < found[1]:
-                found = (name, m.start())
+    armed = rules.armed_modifiers.first_matching(text)
+    if armed is not None:
+        return armed
+    found = rules.head_group.leftmost(text)
     if found is None:
-        for name, pat in rules.modifier_group:
-            if pat.search(text):
-                return name
-        return "all"
+        return rules.modifier_group.first_matching(text) or "all"
     # A head right after "members of": the inner words decide ("members of the army").
     if found[0] == "other":
         inner = re.sub(r"^\s*members?\s+of\s+", "", text, flags=re.IGNORECASE)
@@ -496,11 +774,11 @@ def _noun_phrase(s: str, pos: int) -> tuple[int, int] | None | bool:
         if h:
             first = at if first is None else first
             end = h.end()
-            while (nxt := re.match(r"\s+", s[end:])) and rules.head.match(s, end + nxt.end()):
-                end = rules.head.match(s, end + nxt.end()).end()
+            while (nxt := _SPACES.match(s, end)) and (more := rules.head.match(s, nxt.end())):
+                end = more.end()
             if rules.of_heads.fullmatch(h.group(0)):
-                of = re.match(r"\s+of\s+(?:the\s+)?", s[end:], re.IGNORECASE)
-                inner = _noun_phrase(s, end + of.end()) if of else None
+                of = _OF_THE.match(s, end)
+                inner = _noun_phrase(s, of.end()) if of else None
                 if isinstance(inner, tuple):
                     end = inner[1]
             end = _and_head(s, end)
@@ -518,18 +796,18 @@ def _noun_phrase(s: str, pos: int) -> tuple[int, int] | None | bool:
 def _and_head(s: str, end: int) -> int:
     """End of "and children" / "and media workers" joined to a group head ending at `end`."""
     rules = claim_rules()
-    more = re.match(r"\s+(?:and|&)\s+", s[end:])
+    more = _AND.match(s, end)
     if not more:
         return end
-    at = end + more.end()
+    at = more.end()
     h = rules.head.match(s, at)
     if h:
         return h.end()
-    mod = re.match(r"([A-Za-z][\w-]*)\s+", s[at:])
+    mod = _MODIFIER.match(s, at)
     if (mod and mod.group(1).lower() not in rules.stop_words
             and not rules.outcome_any.match(mod.group(1))
             and parse_number(mod.group(1)) is None):
-        h = rules.head.match(s, at + mod.end())
+        h = rules.head.match(s, mod.end())
         if h:
             return h.end()
     return end
@@ -543,7 +821,7 @@ def _plural_noun(word: str) -> bool:
 
 def _ends_phrase(s: str, pos: int) -> bool:
     rules = claim_rules()
-    nxt = _TOKEN.match(s, pos + len(s[pos:]) - len(s[pos:].lstrip()))
+    nxt = _TOKEN.match(s, _SPACES_OR_NOT.match(s, pos).end())
     if nxt is None:
         return True
     word = nxt.group(0)
@@ -553,20 +831,19 @@ def _ends_phrase(s: str, pos: int) -> bool:
 
 def _appositive(s: str, pos: int) -> int:
     """End of ", many from the Alawite minority" after a group, or `pos`."""
-    m = re.match(r",\s+(?:many|most|some|all|mostly|mainly|largely|predominantly|primarily|"
-                 r"overwhelmingly)\b[^,;.:()\d]*", s[pos:], re.IGNORECASE)
-    return pos + m.end() if m else pos
+    m = _APPOSITIVE.match(s, pos)
+    return m.end() if m else pos
 
 
-def _is_non_people(s: str, n: ParsedNumber) -> bool:
+def _is_non_people(s: str, n: ParsedNumber, left: str) -> bool:
+    """Whether figure `n` of `s` (`left`: the text before it) counts things, not people."""
     rules = claim_rules()
-    left = s[:n.start]
     if rules.non_people_before.search(left):
         return True
     if rules.non_people_after.match(s, n.end):
         return True
     lo, hi = rules.year_range
-    return bool(n.value is not None and re.fullmatch(r"\d{4}", n.text) and lo <= n.value <= hi
+    return bool(n.value is not None and _FOUR_DIGITS.fullmatch(n.text) and lo <= n.value <= hi
                 and not rules.head.match(s, n.end + 1)
                 and not rules.outcome_any.match(s, n.end + 1))
 
@@ -581,9 +858,9 @@ _RANGE = re.compile(r"(?:\s*[-–]\s*|\s+to\s+|\s+and\s+)(?P<n2>\d[\d,]*(?:\.\d+
 def _range_end(s: str, n: ParsedNumber) -> ParsedNumber | None:
     """The second figure of "between 30 and 40", "30 to 40", "30-40" (not "from 30 to 40")."""
     m = _RANGE.match(s, n.end)
-    if not m or n.value is None or re.search(r"\bfrom\s+$", s[:n.start], re.IGNORECASE):
+    if not m or n.value is None or _FROM_END.search(s[:n.start]):
         return None
-    if "and" in m.group(0).lower() and not re.search(r"\bbetween\s+$", s[:n.start], re.IGNORECASE):
+    if "and" in m.group(0).lower() and not _BETWEEN_END.search(s[:n.start]):
         return None
     second = parse_number(m.group("n2"))
     if second is None or second.value is None or second.value <= n.value:
@@ -630,12 +907,12 @@ def _read_right(item: Item, s: str, pos: int) -> None:
         item.end = item.after = item.covered = pos = _set_group(item, s, np)
     else:
         lead = rules.lead_words.match(s, pos)
-        if lead and re.fullmatch(r"\s+of", lead.group(0), re.IGNORECASE):
+        if lead and _JUST_OF.fullmatch(lead.group(0)):
             pos = lead.end()
     pred = rules.predicate.match(s, pos)
     if not pred and not np:
-        copula = re.match(r"\s+(?:were|was|are|is)\s+(?:all\s+)?", s[pos:], re.IGNORECASE)
-        np = _noun_phrase(s, pos + copula.end()) if copula else None
+        copula = _COPULA.match(s, pos)
+        np = _noun_phrase(s, copula.end()) if copula else None
         if isinstance(np, tuple):
             item.end = item.after = item.covered = _set_group(item, s, np)
         return
@@ -663,10 +940,12 @@ def _read_left(item: Item, s: str) -> None:
     rules = claim_rules()
     left = s[max(0, item.start - _LEFT_WINDOW):item.start]
     shift = item.start - len(left)
-    verb = rules.object_verb.search(left)
-    toll = rules.toll.search(left)
-    cont = rules.container.search(left)
-    if verb and (not item.strong or item.bare):
+    back = left[::-1]
+    # Each is only looked for when the branch it would take is open.
+    verb = rules.object_verb.search(left, back) if not item.strong or item.bare else None
+    toll = rules.toll.search(left, back) if not item.strong and not verb else None
+    cont = None if verb or toll else rules.container.search(left, back)
+    if verb:
         item.outcome = next(k for k, v in verb.groupdict().items() if v is not None)
         item.strong = True
         item.start = shift + verb.start()
@@ -692,16 +971,21 @@ def _read_left(item: Item, s: str) -> None:
                 item.outcome, item.strong = kind, True
 
 
-def read_sentence(s: str) -> list[Item]:
-    """Figures in one (restored) sentence that count casualties, before cross-sentence work."""
+def read_sentence(s: str, words: Collection[str] | None = None,
+                  starts: list[int] | None = None) -> list[Item]:
+    """Figures in one (restored) sentence that count casualties, before cross-sentence work.
+
+    `words`, `starts`: what `find_numbers` may be told about it, when known.
+    """
     items: list[Item] = []
-    for n in find_numbers(s):
+    for n in find_numbers(s, words, starts):
         if items and n.start < items[-1].covered:
             continue
-        if _is_non_people(s, n):
+        left = s[:n.start]
+        if _is_non_people(s, n, left):
             continue
         qual, qstart = "exact", n.start
-        before = qualifier_before(s[:n.start])
+        before = qualifier_before(left)
         if before:
             qual, qstart = before
         low = None
@@ -709,7 +993,7 @@ def read_sentence(s: str) -> list[Item]:
         if second is not None:
             low, n = n.value, replace(second, start=n.start)
             qual = "up_to" if qual == "exact" else qual
-            between = re.search(r"\bbetween\s+$", s[:qstart], re.IGNORECASE)
+            between = _BETWEEN_END.search(s[:qstart])
             qstart = between.start() if between else qstart
         pos = n.end
         after = qualifier_after(s[pos:], vague=n.value is None)
@@ -768,12 +1052,15 @@ def _link_lists(s: str, items: list[Item]) -> None:
 # --------------------------------------------------------------------------- sources
 
 
-def _mentions(text: str) -> list[tuple[int, int, str | None, bool]]:
-    """Source mentions in `text`: (start, end, short name or None for a generic, is_generic)."""
+def _mentions(text: str, words: Found | None = None) -> list[tuple[int, int, str | None, bool]]:
+    """Source mentions in `text`: (start, end, short name or None for a generic, is_generic).
+
+    `words`: the words of `_sentence_vocabulary` that `text` holds (at least), if known.
+    """
     rules = source_rules()
     found = []
     for pat in rules.mentions:
-        for m in pat.finditer(text):
+        for m in pat.finditer(text, words=words):
             name, generic = rules.mention_names[int(m.lastgroup[1:])]
             found.append((m.start(), m.end(), name, generic))
     found.sort(key=lambda t: (t[0], -t[1]))
@@ -785,9 +1072,12 @@ def _mentions(text: str) -> list[tuple[int, int, str | None, bool]]:
     return out
 
 
-def article_monitor(text: str) -> str | None:
-    """The monitor (`sources.yaml` monitors) an article names first, if any."""
+def article_monitor(text: str, words: Found | None = None) -> str | None:
+    """The monitor (`sources.yaml` monitors) an article names first, if any (`words`: the
+    words of the monitors' gates the text holds, at least, when known)."""
     rules = source_rules()
+    if not any(a.search(text, words=words) for a in rules.monitor_mentions):
+        return None
     named = [(s, n) for s, _, n, g in _mentions(text) if not g and n in rules.monitors]
     return min(named)[1] if named else None
 
@@ -796,21 +1086,25 @@ _DATELINE = re.compile(r"\s*\)\s*[-–—]")   # "KABUL (Reuters) - ...": the ag
 
 
 def attribution(sentence: str, at: int, avoid: list[tuple[int, int]], monitor: str | None,
-                mentions: list | None = None) -> str | None:
+                mentions: list | None = None, words: Found | None = None) -> str | None:
     """The source a figure at offset `at` of `sentence` is attributed to, or None.
 
-    `mentions` are `_mentions(sentence)` when already known.
+    `mentions` are `_mentions(sentence)` when already known; `words` as for `_mentions`.
     """
     rules = source_rules()
     best = None
+    can_cue: list[bool] = []     # whether the sentence holds words a cue needs (once asked)
     for start, end, name, generic in _mentions(sentence) if mentions is None else mentions:
         if any(a <= start < b for a, b in avoid) or _DATELINE.match(sentence, end):
             continue
-        cue = rules.before.search(sentence[:start])
+        can_cue = can_cue or [g.admits(sentence) if words is None else _gate_holds(g, words)
+                              for g in rules.cue_gates]
+        cue = can_cue[0] and rules.before.search(sentence[:start])
         if not cue:
             tail = sentence[end:end + rules.verb_window]
-            tail = re.split(r"[.;!?](?:\s|$)", tail)[0]
-            cue = rules.verbs.search(tail)
+            stop = _SENTENCE_STOP.search(tail)
+            tail = tail[:stop.start()] if stop else tail
+            cue = can_cue[1] and rules.verbs.search(tail)
         if not cue:
             continue
         resolved = (monitor or name) if generic else name
@@ -825,7 +1119,7 @@ def attribution(sentence: str, at: int, avoid: list[tuple[int, int]], monitor: s
 # --------------------------------------------------------------------------- articles
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """A claim while its article is read; becomes one row of the claims table."""
 
@@ -842,6 +1136,62 @@ class Claim:
     as_of: timeref.TimeExpr | None = None
 
 
+@functools.cache
+def _sentence_vocabulary() -> tuple[list[str], list[str]]:
+    """The words the gates of sentence-level rules (sources, attribution cues, background
+    cues) look for: those compared as they are, and those compared in lower case."""
+    gates = [*source_rules().cue_gates, number_rules().word_gate]
+    for alt in (*source_rules().mentions, claim_rules().background_any):
+        gates += alt._gates
+    words: tuple[set[str], set[str]] = (set(), set(number_rules().scale_words))
+    for g in gates:
+        words[g.fold].update(w for one in g.needs for w in one)
+    return sorted(words[0]), sorted(words[1])
+
+
+def _sentence_words(candidates: pl.DataFrame
+                    ) -> list[tuple[Found | None, list[int] | None]]:
+    """Per sentence, the words of `_sentence_vocabulary` it holds and where
+    `number_rules().figure_leads` start in it, found in one vectorised pass; None where
+    they cannot be trusted for the text the rules read (asterisks: words are restored
+    there; see also timeref.folds_plainly). Covering URLs and Arabic script only removes
+    words."""
+    exact, folded = _sentence_vocabulary()
+    leads = number_rules().figure_leads
+    text = pl.col("text")
+    found = candidates.select(
+        "text",
+        exact=text.str.extract_many(exact, overlapping=True) if exact else pl.lit([]),
+        folded=text.str.extract_many(folded, ascii_case_insensitive=True, overlapping=True)
+        .list.eval(pl.element().str.to_lowercase()) if folded else pl.lit([]),
+        leads=text.str.find_many(leads, ascii_case_insensitive=True, overlapping=True)
+        if leads else pl.lit(None),
+        plain=~text.str.contains("*", literal=True),
+        plainly=~text.str.contains(f"[{timeref.FOLDS_TO_ASCII}]"))
+    out = []
+    for t, e, f, at, plain, plainly in found.iter_rows():
+        if not plain:
+            out.append((None, None))
+        elif not plainly:
+            out.append(((e, None), None))
+        else:
+            chars = timeref.char_offsets(t)
+            out.append(((e, f), None if at is None else [chars(b) for b in at]))
+    return out
+
+
+def _monitor_words(texts: pl.Series) -> list[Found]:
+    """Per article, the words the monitors' gates look for that it holds, in one pass."""
+    gates = [g for a in source_rules().monitor_mentions if a.pieces for g in a._gates]
+    if any(g.fold or not g.needs for g in gates):
+        return [None] * len(texts)
+    words = sorted({w for g in gates for one in g.needs for w in one})
+    if not words:
+        return [(set(), set())] * len(texts)
+    found = pl.DataFrame({"t": texts}).select(pl.col("t").str.extract_many(words, overlapping=True))
+    return [(set(w or ()), set()) for w in found.to_series().to_list()]
+
+
 def candidate_filter() -> pl.Expr:
     """Vectorised test for sentences that may hold a claim (a figure and an outcome stem)."""
     rules = claim_rules()
@@ -852,9 +1202,12 @@ def candidate_filter() -> pl.Expr:
     return pl.col("text").str.contains(number) & pl.col("text").str.contains(stems)
 
 
-def _background_cues(sentence: str) -> list[int]:
-    """Offsets of background cues ("since 2011", "the war, which began") in a sentence."""
+def _background_cues(sentence: str, words: Found | None = None) -> list[int]:
+    """Offsets of background cues ("since 2011", "the war, which began") in a sentence
+    (`words` as for `_mentions`)."""
     rules = claim_rules()
+    if rules.background_any.search(sentence, words=words) is None:
+        return []
     return [m.start() for pat in rules.background for m in pat.finditer(sentence)
             if not rules.not_after.search(sentence[:m.start()])]
 
@@ -864,12 +1217,13 @@ def _in_background(sentence: str, item: Item, cues: list[int]) -> bool:
     return any(cue <= item.start or "," not in sentence[item.end:cue] for cue in cues)
 
 
-def _pronoun_source(sentence: str, before: str, monitor: str | None) -> str | None:
-    """"It said ...", "The group added ...": the source last named before the sentence."""
+def _pronoun_source(sentence: str, text: str, start: int, monitor: str | None) -> str | None:
+    """"It said ...", "The group added ...": the source last named before the sentence
+    (which starts at `start` in the article's `text`)."""
     rules = source_rules()
     if not (rules.pronoun.match(sentence) or rules.pronoun_tail.search(sentence)):
         return None
-    for _, _, name, generic in reversed(_mentions(before)):
+    for _, _, name, generic in reversed(_mentions(text[:start])):
         resolved = (monitor or name) if generic else name
         if resolved is not None:
             return resolved
@@ -884,21 +1238,31 @@ def _earlier_event(sentence: str, ref_year: int | None) -> bool:
                for m in claim_rules().year_event.finditer(sentence))
 
 
+def _once(store: dict, key: str, make, *args):
+    """`store[key]`, made by `make(*args)` the first time it is asked for."""
+    if key not in store:
+        store[key] = make(*args)
+    return store[key]
+
+
 def _read_article(article: str, text: str, sents: list[dict], monitor: str | None,
                   ref_year: int | None = None) -> list[Claim]:
     claims: list[Claim] = []
     last_total: Claim | None = None
     for row in sents:
         raw = row["text"]
-        fixed, index = deobfuscate(raw)
+        fixed, index = deobfuscate(raw) if "*" in raw else (raw, range(len(raw) + 1))
         masked = mask(fixed)
-        items = read_sentence(masked)
+        words = row.get("words")
+        items = read_sentence(masked, words[1] if words is not None else None,
+                              row.get("number_starts"))
         if not items:
             continue
-        cues = [] if row["is_headline"] else _background_cues(masked)
+        cues = [] if row["is_headline"] else _background_cues(masked, words)
         spans = [(i.start, i.end) for i in items]
-        mentions = _mentions(masked)
+        mentions = _mentions(masked, words)
         made = []
+        once: dict = {}           # what holds for the whole sentence, worked out when needed
         for item in items:
             start = row["start"] + index[item.start]
             end = row["start"] + index[item.end - 1] + 1
@@ -907,14 +1271,16 @@ def _read_article(article: str, text: str, sents: list[dict], monitor: str | Non
             if item.group_span is not None:
                 gs, ge = item.group_span
                 item.group_text = raw[index[gs]:index[ge - 1] + 1]
-            c.source = (attribution(masked, item.start, spans, monitor, mentions)
-                        or _pronoun_source(masked, text[:row["start"]], monitor))
-            if _in_background(masked, item, cues) or _earlier_event(masked, ref_year):
+            c.source = (attribution(masked, item.start, spans, monitor, mentions, words)
+                        or _once(once, "pronoun", _pronoun_source, masked, text, row["start"],
+                                 monitor))
+            if _in_background(masked, item, cues) or _once(once, "earlier", _earlier_event,
+                                                             masked, ref_year):
                 c.scope = "background"
-            elif (item.part or claim_rules().part.search(masked)
+            elif (item.part or _once(once, "part", claim_rules().part.search, masked)
                   or claim_rules().part_before.search(masked[:item.start])):
                 c.scope = "event_part"
-            mates = [m for m in made if item.chain is not None and m.item.chain == item.chain]
+            mates = [] if item.chain is None else [m for m in made if m.item.chain == item.chain]
             if item.inherit or (mates and mates[0].parent is not None):
                 parent = mates[0].parent if mates else None
                 if parent is None:
@@ -959,12 +1325,12 @@ def _parts_of_totals(claims: list[Claim]) -> None:
 
 
 def _date_claims(claims: list[Claim], text: str, sents: list[dict],
-                 first_of_line: dict[int, dict], anchor: timeref.Anchor) -> None:
+                 first_of_line: dict[int, dict], exprs: list[timeref.TimeExpr]) -> None:
     """Pick each claim's time expression: its sentence first, then its paragraph's opening.
 
-    `sents` are the claims' sentences; `first_of_line` maps a line to its first sentence.
+    `sents` are the claims' sentences; `first_of_line` maps a line to its first sentence;
+    `exprs` are the article's time expressions, at least those `_dated_stretches` names.
     """
-    exprs = timeref.find_time_expressions(text, anchor)
     by_sentence = {r["sentence_id"]: r for r in sents}
     for c in claims:
         row = by_sentence[c.sentence_id]
@@ -987,6 +1353,21 @@ def _date_claims(claims: list[Claim], text: str, sents: list[dict],
                 c.as_of = lead[0]
 
 
+def _dated_stretches(claims: list[Claim], sents: list[dict], first_of_line: dict[int, dict]
+                     ) -> list[tuple[int, int]]:
+    """Where `_date_claims` looks for time expressions: the claims' sentences and the
+    first characters of their paragraphs."""
+    by_sentence = {r["sentence_id"]: r for r in sents}
+    out = set()
+    for c in claims:
+        row = by_sentence[c.sentence_id]
+        out.add((row["start"], row["end"]))
+        opener = first_of_line.get(row["line"])
+        if opener is not None:
+            out.add((opener["start"], opener["start"] + 4))
+    return sorted(out)
+
+
 def _fallback(published: dt.datetime | None, precision: str | None
               ) -> tuple[dt.datetime | None, dt.datetime | None]:
     if published is None:
@@ -999,6 +1380,19 @@ def _fallback(published: dt.datetime | None, precision: str | None
     return hour, hour + dt.timedelta(hours=1)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: reading claims makes many short-lived
+    objects and no reference cycles, and the collector's passes over them cost time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def extract_claims(sentences: pl.DataFrame, articles: pl.DataFrame, *,
                    set_start: dt.date | None = None, set_end: dt.date | None = None
                    ) -> pl.DataFrame:
@@ -1007,6 +1401,12 @@ def extract_claims(sentences: pl.DataFrame, articles: pl.DataFrame, *,
     Offsets index `articles.text`; rows are sorted by (article, start, end).
     `set_start`/`set_end` bound the set's days for resolving weekdays.
     """
+    with _collector_paused():
+        return _extract_claims(sentences, articles, set_start, set_end)
+
+
+def _extract_claims(sentences: pl.DataFrame, articles: pl.DataFrame,
+                    set_start: dt.date | None, set_end: dt.date | None) -> pl.DataFrame:
     candidates = sentences.filter(candidate_filter())
     if candidates.is_empty():
         return schema.empty(schema.CLAIMS)
@@ -1024,25 +1424,33 @@ def extract_claims(sentences: pl.DataFrame, articles: pl.DataFrame, *,
         openers.setdefault(r["article"], {})[r["line"]] = r
     rows = []
     by_article: dict[str, list[dict]] = {}
-    for r in candidates.sort("article", "sentence_id").select(cols).iter_rows(named=True):
+    ordered = candidates.sort("article", "sentence_id")
+    for r, (words, starts) in zip(ordered.select(cols).iter_rows(named=True),
+                                  _sentence_words(ordered), strict=True):
+        r["words"], r["number_starts"] = words, starts
         by_article.setdefault(r["article"], []).append(r)
+    texts = pl.Series([meta[a]["text"] for a in by_article], dtype=pl.String)
+    hints = dict(zip(by_article, timeref.scan_hints(texts), strict=True))
+    monitor_words = dict(zip(by_article, _monitor_words(texts), strict=True))
     for article, cand in by_article.items():
         a = meta[article]
-        monitor = article_monitor(a["text"])
+        monitor = article_monitor(a["text"], monitor_words[article])
         ref = set_start or (a["published_at"].date() if a["published_at"] else None)
         claims = _read_article(article, a["text"], cand, monitor, ref.year if ref else None)
         if not claims:
             continue
         _propagate_sources(claims)
         _parts_of_totals(claims)
-        anchor = timeref.article_anchor(a["text"], a["published_at"], set_start, set_end)
-        _date_claims(claims, a["text"], cand, openers[article], anchor)
+        exprs = timeref.time_expressions_near(a["text"], a["published_at"], set_start, set_end,
+                                              _dated_stretches(claims, cand, openers[article]),
+                                              hints[article])
+        _date_claims(claims, a["text"], cand, openers[article], exprs)
         fb = _fallback(a["published_at"], a.get("published_precision"))
         for c in claims:
             rows.append(_row(c, a["text"], fb))
     if not rows:
         return schema.empty(schema.CLAIMS)
-    df = pl.DataFrame(rows, schema=schema.CLAIMS.polars_schema).sort(
+    df = pl.DataFrame(rows, schema=schema.CLAIMS.polars_schema, orient="row").sort(
         "article", "start", "end", "sentence_id", "number")
     return schema.enforce(_undated_fallback(df, set_start, set_end), schema.CLAIMS)
 
@@ -1077,23 +1485,19 @@ def _undated_fallback(df: pl.DataFrame, set_start: dt.date | None,
     ).drop("_s", "_e")
 
 
-def _row(c: Claim, text: str, fallback: tuple) -> dict:
+def _row(c: Claim, text: str, fallback: tuple) -> tuple:
+    """One row of the claims table, its values in the order of schema.CLAIMS."""
     it = c.item
     low, high = bounds(it.number, it.qualifier)
     if it.low is not None:
         low = it.low
     e = c.as_of
     resolved = e is not None and e.as_of_start is not None
-    return {
-        "article": c.article, "sentence_id": c.sentence_id, "start": c.start, "end": c.end,
-        "quote": text[c.start:c.end], "number": it.number.value, "vague": it.number.vague,
-        "low": low, "high": high, "qualifier": it.qualifier, "outcome": it.outcome,
-        "group": it.group, "group_text": it.group_text, "scope": c.scope, "source": c.source,
-        "as_of_text": e.text if e is not None else None,
-        "as_of_start": e.as_of_start if resolved else fallback[0],
-        "as_of_end": e.as_of_end if resolved else fallback[1],
-        "is_as_of_fallback": not resolved, "is_headline": c.is_headline,
-    }
+    return (c.article, c.sentence_id, c.start, c.end, text[c.start:c.end], it.number.value,
+            it.number.vague, low, high, it.qualifier, it.outcome, it.group, it.group_text,
+            c.scope, c.source, e.text if e is not None else None,
+            e.as_of_start if resolved else fallback[0], e.as_of_end if resolved else fallback[1],
+            not resolved, c.is_headline)
 
 
 __all__ = [

@@ -19,9 +19,11 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from tolldrift.lexicon import RuleError, compile_pattern, load_rules
+from tolldrift.timeref import Gate, ending_check, leading_literals, prefixes
 
 NUMBER_FILE = "number_words.yaml"
 QUALIFIER_FILE = "qualifiers.yaml"
@@ -61,7 +63,15 @@ class NumberRules:
     kinds: dict[str, str]
     vague: tuple[VagueAmount, ...]
     finder: re.Pattern
+    digit_finder: re.Pattern          # `finder` for a text without number words
+    word_gate: Gate                   # words one of which every non-digit figure holds
+    scale_words: frozenset[str]       # "hundred", "million": figures in words may start before
+    figure_leads: tuple[str, ...] | None  # and without them, begin with one of these
     qualifier_before: tuple[tuple[str, re.Pattern], ...]
+    qualifier_before_end: re.Pattern | None   # timeref.ending_check of all qualifier_before
+    qualifier_before_ends: tuple[re.Pattern | None, ...]   # and of each
+    qualifier_before_by_last: dict[str, tuple[int, ...]]   # lower-case ASCII last letter of
+                                                           # a phrase: qualifier_before indices
     qualifier_after: tuple[tuple[str, re.Pattern], ...]
     qualifier_after_vague: tuple[tuple[str, re.Pattern], ...]
     bands: dict[str, float]
@@ -132,27 +142,44 @@ def number_rules() -> NumberRules:
     chain = rf"(?:(?:-|\s+)(?:{numword})|(?:{scale_and})\s+and\s+{unit_ten})"
     digits = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     vague_alt = "|".join(v.pattern.pattern for v in vague)
-    finder = (
-        rf"(?<![\w/@#.,$€£])(?<!\d-)(?:"
-        rf"(?P<vague>{vague_alt})\b"
-        rf"|(?P<frac>(?:{alt('fractions')})\s+(?:a|an)\s+{big})\b"
-        rf"|(?P<digits>{digits}(?:\s+{big}\b)*)(?![\w])"
-        rf"|(?P<words>(?:(?:a|an)\s+{big}|{unit_ten})\b{chain}*\b)"
-        rf")"
-    )
+    parts = {
+        "vague": rf"(?P<vague>{vague_alt})\b",
+        "frac": rf"(?P<frac>(?:{alt('fractions')})\s+(?:a|an)\s+{big})\b",
+        "digits": rf"(?P<digits>{digits}(?:\s+{big}\b)*)(?![\w])",
+        "words": rf"(?P<words>(?:(?:a|an)\s+{big}|{unit_ten})\b{chain}*\b)",
+    }
+
+    def finder_of(kept: tuple[str, ...]) -> str:
+        """The finder; the parts not kept never match (their groups stay, unset)."""
+        return (r"(?<![\w/@#.,$€£])(?<!\d-)(?:" + "|".join(
+            p if k in kept else f"(?P<{k}>(?!))" for k, p in parts.items()) + ")")
+
+    finder = finder_of(tuple(parts))
+    word_parts = "|".join(f"(?:{parts[k]})" for k in ("vague", "frac", "words"))
+    # Without a scale word, a figure in words starts with a vague amount or a unit or ten.
+    leads = [leading_literals(v.pattern.pattern, re.IGNORECASE) for v in vague]
+    leads += [frozenset({w}) for w, k in kinds.items() if k in ("units", "tens")]
     qual = load_rules(QUALIFIER_FILE, required=("before", "after", "after_vague", "bands"))
     bands = qual["bands"]
     if not isinstance(bands, dict) or not all(
         k in QUALIFIERS and isinstance(v, int | float) and 0 <= v < 1 for k, v in bands.items()
     ):
         raise RuleError(QUALIFIER_FILE, "bands", "must map qualifiers to fractions in [0, 1)")
+    before = _phrase_table(qual, "before", QUALIFIER_FILE, QUALIFIERS, r"\b(?:{})\s+$")
     return NumberRules(
         words=words,
         kinds=kinds,
         vague=tuple(vague),
         finder=compile_pattern(finder, NUMBER_FILE, "(all words)", re.IGNORECASE),
-        qualifier_before=_phrase_table(qual, "before", QUALIFIER_FILE, QUALIFIERS,
-                                       r"\b(?:{})\s+$"),
+        digit_finder=re.compile(finder_of(("digits",)), re.IGNORECASE),
+        word_gate=Gate(word_parts, re.IGNORECASE),
+        scale_words=frozenset(w for w, k in kinds.items() if k in ("scales", "multipliers")),
+        figure_leads=None if any(x is None or not all(w.isascii() for w in x) for x in leads)
+        else tuple(sorted({w.lower() for x in leads for w in x})),
+        qualifier_before=before,
+        qualifier_before_end=ending_check([p for _, p in before]) if before else None,
+        qualifier_before_ends=tuple(ending_check([p]) for _, p in before),
+        qualifier_before_by_last=_by_last_letter([p for _, p in before]),
         qualifier_after=_phrase_table(qual, "after", QUALIFIER_FILE, QUALIFIERS,
                                       r"\s*(?:{})(?![\w])"),
         qualifier_after_vague=_phrase_table(qual, "after_vague", QUALIFIER_FILE, QUALIFIERS,
@@ -161,12 +188,32 @@ def number_rules() -> NumberRules:
     )
 
 
+def _by_last_letter(patterns: list[re.Pattern]) -> dict[str, tuple[int, ...]]:
+    """For phrases framed as `...\\s+$`: the indices of those that can end in each ASCII
+    letter or digit (lower case), in order, with those whose last letters are not known
+    (which alone are listed under "")."""
+    by: dict[str, list[int]] = {"": []}
+    for i, p in enumerate(patterns):
+        found = prefixes(p.pattern, p.flags, 400, reverse=True)
+        keys = set()
+        for ends in found[0] if found else [()]:
+            last = ends[1] if len(ends) > 1 and ends[0] == r"[\s]+" else ""
+            last = last[1:] if len(last) == 2 and last[0] == "\\" else last
+            keys.add(last.lower() if len(last) == 1 and last.isascii() and last.isalnum() else "")
+        for k in ("",) if "" in keys else keys:
+            by.setdefault(k, []).append(i)
+    return {k: tuple(sorted({*v, *by[""]})) for k, v in by.items()}
+
+
+_NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[a-z]+")
+
+
 def _words_value(text: str, rules: NumberRules) -> int | None:
     """Value of spelled or digit-and-scale numbers ("one hundred and twelve", "1.2 million")."""
     total = 0.0
     current = 0.0
     last = None
-    for tok in re.findall(r"\d[\d,]*(?:\.\d+)?|[a-z]+", text.lower()):
+    for tok in _NUMBER_TOKEN.findall(text.lower()):
         if tok[0].isdigit():
             if last is not None:
                 return None
@@ -218,15 +265,44 @@ def _parse_match(m: re.Match, rules: NumberRules) -> ParsedNumber | None:
     return ParsedNumber(text, m.start(), m.end(), value, None, value, value)
 
 
-def find_numbers(text: str) -> list[ParsedNumber]:
-    """Every figure in `text` (digits, number words, vague amounts), left to right."""
+def find_numbers(text: str, words: Collection[str] | None = None,
+                 starts: list[int] | None = None) -> list[ParsedNumber]:
+    """Every figure in `text` (digits, number words, vague amounts), left to right.
+
+    `words`: the words of `number_rules().word_gate` and `scale_words` that `text` holds,
+    in lower case (when known, see `timeref.folds_plainly`): without any, only digits are
+    looked for, and only where a run of digits starts (a figure never follows a letter or
+    digit). `starts`: where `figure_leads` occur in it, when known: without scale words,
+    figures are only looked for there and where runs of digits start.
+    """
     rules = number_rules()
+    if words is not None and not rules.word_gate.holds(words):
+        found = _figures_at(rules.digit_finder, text)
+    elif words is not None and starts is not None and rules.scale_words.isdisjoint(words):
+        found = _figures_at(rules.finder, text, starts)
+    else:
+        found = rules.finder.finditer(text)
     out = []
-    for m in rules.finder.finditer(text):
+    for m in found:
         parsed = _parse_match(m, rules)
         if parsed is not None:
             out.append(parsed)
     return out
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _figures_at(finder: re.Pattern, text: str, starts: Collection[int] = ()
+                ) -> Iterator[re.Match]:
+    """`finder.finditer(text)` for a finder whose matches start where a run of digits does
+    or at one of `starts`."""
+    pos = 0
+    at_runs = [run.start() for run in _DIGIT_RUN.finditer(text)]
+    for at in sorted({*at_runs, *starts}) if starts else at_runs:
+        if at >= pos and (m := finder.match(text, at)):
+            yield m
+            pos = m.end()
 
 
 def parse_number(text: str) -> ParsedNumber | None:
@@ -248,8 +324,21 @@ def qualifier_before(left: str) -> tuple[str, int] | None:
     """The qualifier ending `left` (the text just before a figure) and where it starts."""
     cut = max(0, len(left) - 60)
     tail = left[cut:]
+    rules = number_rules()
+    back = tail[::-1]
+    if rules.qualifier_before_end is not None and not rules.qualifier_before_end.match(back):
+        return None      # no phrase can end the text
+    last = tail.rstrip()[-1:]
+    if last.isascii():     # the phrases that can end in that letter, in their order
+        by_last = rules.qualifier_before_by_last
+        tried = by_last.get(last.lower(), by_last[""])
+    else:
+        tried = range(len(rules.qualifier_before))
     best = None
-    for name, pat in number_rules().qualifier_before:
+    for i in tried:
+        (name, pat), end = rules.qualifier_before[i], rules.qualifier_before_ends[i]
+        if end is not None and not end.match(back):
+            continue
         m = pat.search(tail)
         if m and (m.start() > 0 or cut == 0 or not left[cut - 1].isalnum()) and (
                 best is None or cut + m.start() < best[1]):

@@ -23,14 +23,16 @@ Intervals are [as_of_start, as_of_end) with hour precision.
 
 from __future__ import annotations
 
+import bisect
 import functools
-import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from re import _constants as _C
+from re import _parser as _sre_parser
 from types import MappingProxyType
 from typing import Any
 
@@ -186,6 +188,404 @@ def load_time_rules(path: str | Path | None = None) -> TimeRules:
     return parse_rules(data, path)
 
 
+# ------------------------------------------------------------------------ scanning
+#
+# Python's `re` tries a pattern at every position of the text, and a long alternation
+# alternative by alternative. `Scanner` finds exactly the matches `finditer` finds, but
+# tries the pattern only where the text starts with one of the strings it can start
+# with (its first few characters, read from the parsed pattern), found by one cheap
+# zero-width pattern.
+
+_CATEGORIES = {_C.CATEGORY_DIGIT: r"\d", _C.CATEGORY_NOT_DIGIT: r"\D",
+               _C.CATEGORY_SPACE: r"\s", _C.CATEGORY_NOT_SPACE: r"\S",
+               _C.CATEGORY_WORD: r"\w", _C.CATEGORY_NOT_WORD: r"\W"}
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
+_ONE_CHAR = (_C.LITERAL, _C.NOT_LITERAL, _C.ANY, _C.IN)
+_PREFIX_LIMIT = 400     # most first-character strings a finder lists
+_SCAN_PREFIXES = 3000   # and the finders of the time expression kinds
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(pattern: str, flags: int) -> Any:
+    """`pattern` parsed by `re` (read, never changed, by the functions below)."""
+    return _sre_parser.parse(pattern, flags)
+
+
+def _items(sub: Any) -> list:
+    """The items of a parsed (sub)pattern, as a list."""
+    return list(sub.data) if hasattr(sub, "data") else list(sub)
+
+
+class _Unknown(Exception):
+    """The pattern uses something its first characters cannot be read from."""
+
+
+def _atom(op: Any, av: Any) -> str:
+    """One character the parsed item `op, av` matches, as a regex."""
+    if op is _C.LITERAL:
+        return re.escape(chr(av))
+    if op is _C.NOT_LITERAL:
+        return f"[^{re.escape(chr(av))}]"
+    if op is _C.ANY:
+        return "."
+    if op is not _C.IN:
+        raise _Unknown(op)
+    parts = []
+    for o, a in av:
+        if o is _C.NEGATE:
+            parts.append("^")
+        elif o is _C.LITERAL:
+            parts.append(re.escape(chr(a)))
+        elif o is _C.RANGE:
+            parts.append(f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}")
+        elif o is _C.CATEGORY and a in _CATEGORIES:
+            parts.append(_CATEGORIES[a])
+        else:
+            raise _Unknown(o)
+    return "[" + "".join(parts) + "]"
+
+
+def _starts(items: list, k: int, budget: list[int]) -> set[tuple[str, ...]]:
+    """The first `k` characters (as regexes) of the strings parsed `items` can match;
+    shorter where a match may end sooner. Lookarounds are skipped (they only narrow)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _Unknown("too many")
+    if k == 0 or not items:
+        return {()}
+    (op, av), rest = items[0], items[1:]
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        return _starts(rest, k, budget)
+    if op is _C.SUBPATTERN:
+        if av[1] or av[2]:                 # flags changed inside: (?i:...)
+            raise _Unknown(op)
+        return _starts(_items(av[3]) + rest, k, budget)
+    if op is _C.ATOMIC_GROUP:
+        return _starts(_items(av) + rest, k, budget)
+    if op is _C.BRANCH:
+        return set().union(*(_starts(_items(b) + rest, k, budget) for b in av[1]))
+    if op in _REPEATS:
+        low, high, sub = av
+        out = _starts(rest, k, budget) if low == 0 else set()
+        if high > 1 and len(sub) == 1 and sub[0][0] in _ONE_CHAR:   # "\s+": one step
+            head = _atom(*sub[0]) + "+"
+            return out | {(head, *tail) for tail in _starts(rest, k - 1, budget)}
+        if high != 0:
+            again = (op, (max(low - 1, 0), high if high == _C.MAXREPEAT else high - 1, sub))
+            out |= _starts(_items(sub) + [again] + rest, k, budget)
+        return out
+    head = _atom(op, av)
+    return {(head, *tail) for tail in _starts(rest, k - 1, budget)}
+
+
+def _trie(prefixes: set[tuple[str, ...]]) -> str:
+    """One alternation of the prefixes, sharing their common beginnings."""
+    tree: dict = {}
+    for p in prefixes:
+        node = tree
+        for atom in p:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        alts = [a + render(sub) for a, sub in sorted(node.items()) if a]
+        if "" in node:
+            return ""                       # a shorter prefix admits every longer one
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return render(tree)
+
+
+def _reverse(items: list) -> list:
+    """The parsed pattern `items` read backwards (lookarounds dropped: they only narrow)."""
+    out = []
+    for op, av in reversed(items):
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue
+        if op is _C.SUBPATTERN:
+            av = (av[0], av[1], av[2], _reverse(_items(av[3])))
+        elif op is _C.ATOMIC_GROUP:
+            av = _reverse(_items(av))
+        elif op is _C.BRANCH:
+            av = (av[0], [_reverse(_items(b)) for b in av[1]])
+        elif op in _REPEATS:
+            av = (av[0], av[1], _reverse(_items(av[2])))
+        out.append((op, av))
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def prefixes(pattern: str, flags: int, most: int = _PREFIX_LIMIT, *, reverse: bool = False
+             ) -> tuple[frozenset[tuple[str, ...]], bool] | None:
+    """The longest (up to 8 characters) first strings `pattern` can match, as tuples of
+    one-character regexes, at most `most` of them, and whether the pattern opens with a
+    word boundary; None when they cannot be read or it can match nothing.
+
+    With `reverse`, for a pattern ending in `$`: its last strings, read backwards.
+    """
+    try:
+        parsed = _parse(pattern, flags)
+    except re.error:
+        return None
+    if (parsed.getwidth()[0] == 0 or flags & ~(re.IGNORECASE | re.UNICODE)
+            or parsed.state.flags != re.compile("", flags).flags):   # inline global flags
+        return None
+    items = list(parsed.data)
+    if reverse:
+        if not items or items[-1] != (_C.AT, _C.AT_END):
+            return None
+        items = _reverse(items)
+    bound = bool(items) and items[0] == (_C.AT, _C.AT_BOUNDARY)
+    found = None
+    for k in (8, 5, 3, 2, 1):
+        try:
+            found = _starts(items, k, [max(20_000, 100 * most)])
+            break
+        except (_Unknown, RecursionError):
+            continue
+    while found and len(found) > most and k > 1:
+        k -= 1
+        found = {p[:k] for p in found}
+    return (frozenset(found), bound) if found and len(found) <= most else None
+
+
+def prefix_finder(patterns: list[tuple[str, int]], most: int = _PREFIX_LIMIT
+                  ) -> re.Pattern | None:
+    """A zero-width pattern matching at least wherever one of `patterns` ((regex, flags),
+    flags 0 or IGNORECASE) can match, from at most `most` first strings; None when that
+    cannot be worked out."""
+    found = []
+    for pattern, flags in patterns:
+        one = prefixes(pattern, flags, most // len(patterns) + 8)
+        if one is None:
+            return None
+        found.append((*one, flags))
+    return finder_from(found)
+
+
+def _union(found: list[tuple[set[tuple[str, ...]], bool, int]]) -> str:
+    by_flags: dict[int, set[tuple[str, ...]]] = {}
+    for starts, _, flags in found:
+        by_flags.setdefault(flags & re.IGNORECASE, set()).update(starts)
+    return "|".join((f"(?i:{_trie(p)})" if f else f"(?:{_trie(p)})")
+                    for f, p in by_flags.items())
+
+
+def finder_from(found: list[tuple[set[tuple[str, ...]], bool, int]]) -> re.Pattern:
+    """The zero-width pattern matching where a string of one of the sets can start
+    (`found`: (`prefixes` set, opens with a word boundary, flags) per pattern)."""
+    bound = r"\b" if all(b for _, b, _ in found) else ""
+    return re.compile(bound + "(?=" + _union(found) + ")")
+
+
+def ending_check(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """For patterns ending in `$`: a pattern that matches at the start of `text[::-1]`
+    whenever one of them can match in `text`; None when that cannot be worked out."""
+    found = []
+    for p in patterns:
+        one = prefixes(p.pattern, p.flags, _PREFIX_LIMIT // len(patterns) + 8, reverse=True)
+        if one is None:
+            return None
+        found.append((*one, p.flags))
+    return re.compile(r"\n?(?:" + _union(found) + ")")      # "$" also before a final newline
+
+
+class EndSearch:
+    """`pattern.search(text)` for a pattern ending in `$`, answered None at once when the
+    end of `text` cannot end a match (`reversed_text` is `text[::-1]`, when known)."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+        self.check = ending_check([pattern])
+
+    def search(self, text: str, reversed_text: str | None = None) -> re.Match | None:
+        """What `self.pattern.search(text)` finds."""
+        if self.check is not None and not self.check.match(
+                text[::-1] if reversed_text is None else reversed_text):
+            return None
+        return self.pattern.search(text)
+
+
+# The characters outside ASCII that IGNORECASE matches to an ASCII letter (İ ı ſ K); see
+# tests/test_claims_speed.py.
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
+def folds_plainly(text: str) -> bool:
+    """Whether ASCII words match in `text` under IGNORECASE exactly where they occur in
+    its lower case: unless it holds one of FOLDS_TO_ASCII."""
+    return text.isascii() or not any(c in text for c in FOLDS_TO_ASCII)
+
+
+def _leading(items: list, most: int = 64) -> set[str]:
+    """Literal strings one of which every match of the parsed `items` begins with ({""}
+    when none is known)."""
+    out = {""}
+    items = list(items)
+    while items:
+        op, av = items.pop(0)
+        if op is _C.LITERAL:
+            out = {s + chr(av) for s in out}
+        elif op is _C.SUBPATTERN and not (av[1] or av[2]):
+            items = _items(av[3]) + items
+        elif op is _C.BRANCH:
+            leads = set().union(*(_leading(b, most) for b in av[1]))
+            joined = {s + t for s in out for t in leads}
+            return joined if len(joined) <= most else out
+        else:
+            break
+    return out
+
+
+def leading_literals(pattern: str, flags: int) -> frozenset[str] | None:
+    """Literal strings one of which begins every match of `pattern` (None: not known)."""
+    try:
+        parsed = _parse(pattern, flags)
+    except re.error:
+        return None
+    items = [x for x in parsed.data if x[0] is not _C.AT]     # a leading \b takes no text
+    lead = _leading(items)
+    return None if "" in lead else frozenset(lead)
+
+
+def _needs(items: list) -> list[set[str]]:
+    """Sets of literal strings such that every match of the parsed `items` holds one
+    string of each set."""
+    found: list[set[str]] = []
+    for i, (op, av) in enumerate(items):
+        if op in (_C.LITERAL, _C.BRANCH) and (i == 0 or items[i - 1][0] is not _C.LITERAL):
+            lead = _leading(items[i:])        # a literal run, with the branch after it
+            if "" not in lead:
+                found.append(lead)
+        if op is _C.SUBPATTERN and not (av[1] or av[2]):
+            found += _needs(_items(av[3]))
+        elif op is _C.ATOMIC_GROUP:
+            found += _needs(_items(av))
+        elif op in _REPEATS and av[0] >= 1:
+            found += _needs(_items(av[2]))
+        elif op is _C.BRANCH:
+            alts = [_best(_needs(_items(b))) for b in av[1]]
+            if all(alts):
+                found.append(set().union(*alts))
+    return found
+
+
+def _best(sets: list[set[str]]) -> set[str] | None:
+    return max(sets, key=lambda s: (min(map(len, s)), -len(s)), default=None)
+
+
+class Gate:
+    """A quick test that rules a pattern out: any match of it holds one literal string
+    of each of a few sets, which must then all be in the text (for an IGNORECASE pattern
+    ASCII strings, compared in lower case: exact when `folds_plainly(text)`)."""
+
+    MOST = 3    # sets tested
+
+    def __init__(self, pattern: str, flags: int):
+        self.fold = bool(flags & re.IGNORECASE)
+        try:
+            parsed = _parse(pattern, flags)
+            sets = [] if flags & ~(re.IGNORECASE | re.UNICODE) or (
+                parsed.state.flags != re.compile("", flags).flags) else _needs(list(parsed.data))
+        except re.error:
+            sets = []
+        if self.fold:
+            sets = [{w.lower() for w in s} for s in sets if all(w.isascii() for w in s)]
+        sets = sorted(sets, key=lambda s: (-min(map(len, s)), len(s)))
+        unique = []
+        for one in sets:
+            if tuple(sorted(one)) not in unique:
+                unique.append(tuple(sorted(one)))
+        # Sets of short strings (found in most texts) cost more than they rule out.
+        self.needs: tuple[tuple[str, ...], ...] = tuple(
+            one for k, one in enumerate(unique[:self.MOST]) if min(map(len, one)) >= 3 + (k > 0))
+
+    def admits(self, text: str, low: str | None = None, start: int = 0,
+               end: int | None = None) -> bool:
+        """False when the pattern cannot match in `text[start:end]`; `low` is
+        `text.lower()` (for an IGNORECASE pattern; an ASCII text's is offset-true)."""
+        if not self.needs:
+            return True
+        if self.fold:
+            if not folds_plainly(text):
+                return True
+            text = text.lower() if low is None else low
+        return self.holds(self._words.present(text[start:end]))
+
+    def holds(self, words: Collection[str]) -> bool:
+        """Whether a text holding `words` (all its words of the gate, lower case when folded)
+        may match."""
+        for one in self._sets:
+            if one.isdisjoint(words):
+                return False
+        return True
+
+    @functools.cached_property
+    def _sets(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(one) for one in self.needs)
+
+    @functools.cached_property
+    def _words(self) -> Words:
+        return Words({w for one in self.needs for w in one})
+
+
+class Words:
+    """Which of some literal strings occur in a text, found in one scan."""
+
+    def __init__(self, words: set[str]):
+        tree: dict = {}
+        for w in words:
+            node = tree
+            for c in w:
+                node = node.setdefault(c, {})
+            node[""] = {}
+
+        def render(node: dict) -> str:     # longer words first, so the longest is found
+            alts = [re.escape(c) + render(sub) for c, sub in sorted(node.items()) if c]
+            alts += [""] if "" in node else []
+            return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+        self.pattern = re.compile(render(tree)) if words else None
+        # At one position the longest string is found; the shorter ones there begin it.
+        self.begun = {w: frozenset(v for v in words if w.startswith(v)) for w in words}
+
+    def present(self, text: str) -> set[str]:
+        """The strings that occur in `text`."""
+        out: set[str] = set()
+        if self.pattern is None:
+            return out
+        search, pos = self.pattern.search, 0
+        while m := search(text, pos):
+            out |= self.begun[m.group()]
+            pos = m.start() + 1
+        return out
+
+
+class Scanner:
+    """`pattern.finditer(text, pos, endpos)`, trying the pattern only where it can start."""
+
+    def __init__(self, pattern: re.Pattern, most: int = _PREFIX_LIMIT):
+        self.pattern = pattern
+        self.finder = prefix_finder([(pattern.pattern, pattern.flags)], most)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None
+                 ) -> Iterator[re.Match]:
+        """The matches `self.pattern.finditer(text, pos, endpos)` yields."""
+        endpos = len(text) if endpos is None else endpos
+        if self.finder is None:
+            yield from self.pattern.finditer(text, pos, endpos)
+            return
+        match = self.pattern.match
+        for f in self.finder.finditer(text, pos, endpos):
+            at = f.start()
+            if at < pos:
+                continue
+            m = match(text, at, endpos)
+            if m:
+                yield m
+                pos = m.end()
+
+
 # ------------------------------------------------------------------------ patterns
 
 
@@ -207,10 +607,26 @@ def _strip_names(pattern: str) -> str:
 @dataclass(frozen=True)
 class _Patterns:
     point: tuple[re.Pattern, ...]        # detailed forms of one day reference, tried in order
-    scan: tuple[tuple[str, re.Pattern], ...]   # (kind, pattern) searched in lower-cased text
-    trigger: re.Pattern                  # words every expression holds; scanning looks near them
-    bg_trigger: re.Pattern               # words every background phrase holds
+    scan: tuple[tuple[str, Scanner], ...]   # (kind, pattern) searched in lower-cased text
+    trigger: Scanner                     # words every expression holds; scanning looks near them
+    bg_trigger: Scanner                  # words every background phrase holds
     relative_lead: frozenset[str]
+    background: tuple[Scanner, ...]      # rules().background_phrases
+    gates: Mapping[str, Gate]            # per scan kind, for a window's text
+    starts: re.Pattern | None            # where any scan kind can start
+    gate_words: Words                    # the words of all gates, looked up in `low`
+    first_chars: Mapping[str, re.Pattern]  # per scan kind, the characters it can start with
+    _kinds_by_char: dict[str, frozenset[str]]
+
+    def kinds_starting(self, char: str) -> frozenset[str]:
+        """The scan kinds that can start with `char`."""
+        kinds = self._kinds_by_char.get(char)
+        if kinds is None:
+            kinds = self._kinds_by_char[char] = frozenset(
+                k for k, p in self.first_chars.items() if p.match(char))
+        return kinds
+    background_gates: tuple[Gate, ...]
+    bg_trigger_gate: Gate
 
 
 def _point_forms(rules: TimeRules, months: str) -> list[str]:
@@ -240,6 +656,15 @@ def _point_forms(rules: TimeRules, months: str) -> list[str]:
         rf"(?P<untilpub>{_alt(rules.until_published)})\b",
         rf"(?P<n>{num})\s+(?P<unit>days?|hours?)\s+ago\b",
     ]
+
+
+def _first_char(pattern: re.Pattern) -> re.Pattern:
+    """A pattern matching (at least) each character a match of `pattern` can start with."""
+    found = prefixes(pattern.pattern, pattern.flags, _SCAN_PREFIXES + 8)   # as its Scanner
+    if found is None:
+        return re.compile(r"(?s:.)")
+    heads = {atoms[0].removesuffix("+") for atoms in found[0]}
+    return re.compile("|".join(sorted(heads)), pattern.flags)
 
 
 def _build(rules: TimeRules) -> _Patterns:
@@ -278,27 +703,46 @@ def _build(rules: TimeRules) -> _Patterns:
         ("year", r"\b" + year_expr),
         ("month", r"\b" + month_expr),
     ]
-    compiled = tuple((k, re.compile(p + r"(?!\w)")) for k, p in scan)
+    compiled = tuple((k, Scanner(re.compile(p + r"(?!\w)"), _SCAN_PREFIXES)) for k, p in scan)
     words = {w for phrase in (*rules.weekdays, *rules.months, *rules.day_parts,
                               *rules.relative_days, *rules.relative_parts,
                               *rules.until_published, *rules.recent_words, *rules.units,
                               "ago", "since")
              for w in phrase.split()}
-    trigger = re.compile(rf"\b(?:{_alt(tuple(words))}|(?:19|20)\d\d)\b")
-    bg_trigger = re.compile(rf"\b{_alt(rules.background_triggers)}\b")
+    trigger = Scanner(re.compile(rf"\b(?:{_alt(tuple(words))}|(?:19|20)\d\d)\b"))
+    bg_trigger = Scanner(re.compile(rf"\b{_alt(rules.background_triggers)}\b"))
     lead = {w.split()[0] for w in (*rules.relative_days, *rules.relative_parts,
                                    *rules.until_published)}
-    return _Patterns(point, compiled, trigger, bg_trigger, frozenset(lead))
+    kind_gates = {k: Gate(p.pattern.pattern, 0) for k, p in compiled}
+    background_gates = tuple(Gate(p.pattern, p.flags) for p in rules.background_phrases)
+    bg_trigger_gate = Gate(bg_trigger.pattern.pattern, 0)
+    return _Patterns(
+        point=point, scan=compiled, trigger=trigger, bg_trigger=bg_trigger,
+        relative_lead=frozenset(lead),
+        background=tuple(Scanner(p) for p in rules.background_phrases),
+        gates=MappingProxyType(kind_gates),
+        starts=prefix_finder([(p.pattern.pattern, 0) for _, p in compiled],
+                             len(compiled) * _SCAN_PREFIXES),
+        gate_words=Words({w for g in (*kind_gates.values(), *background_gates, bg_trigger_gate)
+                          for one in g.needs for w in one}),
+        first_chars=MappingProxyType({k: _first_char(p.pattern) for k, p in compiled}),
+        _kinds_by_char={},
+        background_gates=background_gates,
+        bg_trigger_gate=bg_trigger_gate,
+    )
 
 
 _MARGIN = 48    # characters an expression reaches before or after a trigger word
 _SPACE = re.compile(r"\s")
 
 
-def _windows(low: str, trigger: re.Pattern) -> list[tuple[int, int]]:
-    """Merged stretches of `low` around trigger words, ending on whitespace."""
+def _windows(low: str, trigger: Scanner, starts: list[int] | None = None
+             ) -> list[tuple[int, int]]:
+    """Merged stretches of `low` around trigger words, ending on whitespace; `starts`,
+    when known, are (at least) the offsets where a trigger word can start."""
     out: list[tuple[int, int]] = []
-    for m in trigger.finditer(low):
+    for m in trigger.finditer(low) if starts is None else _matches_at(trigger.pattern, low,
+                                                                      starts):
         start, end = max(0, m.start() - _MARGIN), m.end() + _MARGIN
         if out and start <= out[-1][1]:
             out[-1] = (out[-1][0], end)
@@ -309,6 +753,84 @@ def _windows(low: str, trigger: re.Pattern) -> list[tuple[int, int]]:
         space = _SPACE.search(low, end)
         snapped.append((start, space.start() if space else len(low)))
     return snapped
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """`pattern.finditer(text)`, given (at least) the sorted offsets where a match can start."""
+    pos = 0
+    for at in starts:
+        if at >= pos and (m := pattern.match(text, at)):
+            yield m
+            pos = m.end()
+
+
+def _literal_starts(pattern: re.Pattern) -> list[str] | None:
+    """Literal strings one of which begins every match of `pattern` (None: not known)."""
+    found = prefixes(pattern.pattern, pattern.flags)
+    if found is None or pattern.flags & re.IGNORECASE:
+        return None
+    out = set()
+    for atoms in found[0]:
+        lead = ""
+        for a in atoms:
+            plain = a[1:] if len(a) == 2 and a[0] == "\\" else a
+            if len(plain) != 1 or (a == plain and not plain.isalnum()):
+                break
+            lead += plain
+        if not lead or not lead.isascii():
+            return None
+        out.add(lead)
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What `time_expressions_near` first looks up in an article, found for many at once
+    (`scan_hints`): the gate words it holds and where trigger words can start."""
+
+    words: set[str]
+    starts: list[int]
+    background_starts: list[int]
+
+
+def scan_hints(texts: pl.Series) -> list[Hints | None]:
+    """`Hints` for each text, from two vectorised passes over all of them; None for a
+    text where ASCII words in lower case are not exact (`folds_plainly`)."""
+    pats = _patterns()
+    words = sorted(pats.gate_words.begun)
+    trig, bg = _literal_starts(pats.trigger.pattern), _literal_starts(pats.bg_trigger.pattern)
+    if not words or trig is None or bg is None:
+        return [None] * len(texts)
+    t = pl.col("t")
+    found = pl.DataFrame({"t": texts}).select(
+        words=t.str.extract_many(words, ascii_case_insensitive=True, overlapping=True),
+        starts=t.str.find_many(trig, ascii_case_insensitive=True, overlapping=True),
+        bg=t.str.find_many(bg, ascii_case_insensitive=True, overlapping=True),
+        plain=~t.str.contains(f"[{FOLDS_TO_ASCII}]"))
+    out: list[Hints | None] = []
+    for text, (w, st, b, plain) in zip(texts, found.iter_rows(), strict=True):
+        if text is None or not plain:
+            out.append(None)
+            continue
+        chars = char_offsets(text)
+        out.append(Hints({x.lower() for x in w}, sorted({chars(o) for o in st}),
+                         sorted({chars(o) for o in b})))
+    return out
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def char_offsets(text: str):
+    """A function from UTF-8 byte offsets of `text` (at character starts) to offsets."""
+    if text.isascii():
+        return lambda b: b
+    extra_at, extra = [], [0]       # byte offsets after each run of non-ASCII characters
+    for m in _NOT_ASCII.finditer(text):
+        run = m.group()
+        extra_at.append(m.start() + extra[-1] + len(run.encode()))
+        extra.append(extra[-1] + len(run.encode()) - len(run))
+    return lambda b: b - extra[bisect.bisect_right(extra_at, b)]
 
 
 @functools.cache
@@ -599,15 +1121,58 @@ def _blocked(text: str, start: int, words: str, pats: _Patterns) -> bool:
     return False
 
 
+def _has(gate: Gate, words: set[str], low: str) -> bool:
+    """`gate.admits` for a text whose lower case is `low`, holding `words` of gate_words."""
+    if gate.fold and not folds_plainly(low):
+        return True
+    return gate.holds(words)
+
+
+def _scan(low: str, windows: list[tuple[int, int]], words: set[str],
+          kinds: tuple[str, ...] | None = None) -> dict[str, list[re.Match]]:
+    """Per scan kind, its matches in each window (in order), as `finditer` on the window
+    finds them; the positions where any kind can start are found in one pass. Kinds
+    whose gate fails on `words` (the text's gate_words) find nothing."""
+    pats = _patterns()
+    found: dict[str, list[re.Match]] = {k: [] for k, _ in pats.scan
+                                        if kinds is None or k in kinds}
+    scanners = [(k, sc) for k, sc in pats.scan if k in found and _has(pats.gates[k], words, low)]
+    if pats.starts is None or any(sc.finder is None for _, sc in scanners):
+        for k, sc in scanners:
+            found[k] = [m for w_start, w_end in windows for m in sc.finditer(low, w_start, w_end)]
+        return found
+    tries = {k: (sc.finder.match, sc.pattern.match, found[k]) for k, sc in scanners}
+    by_char, kinds_starting = pats._kinds_by_char, pats.kinds_starting
+    for w_start, w_end in windows if scanners else ():
+        pos = dict.fromkeys(tries, w_start)       # per kind, where its next match may start
+        for f in pats.starts.finditer(low, w_start, w_end):
+            at = f.start()
+            for k in by_char.get(low[at]) or kinds_starting(low[at]):
+                if at >= pos.get(k, w_end):
+                    can_start, match, out = tries[k]
+                    if can_start(low, at, w_end) and (m := match(low, at, w_end)):
+                        out.append(m)
+                        pos[k] = m.end()
+    return found
+
+
 def find_time_expressions(text: str, anchor: Anchor) -> list[TimeExpr]:
     """Every expression dating something in `text`: sorted, non-overlapping, longest match."""
     pats = _patterns()
-    ctx = _context(anchor)
     low = _lower(text)
-    windows = _windows(low, pats.trigger)
+    words = pats.gate_words.present(low)
+    found = _scan(low, _windows(low, pats.trigger), words)
+    return _choose(_candidates(text, anchor, found), _background(text, low, words))
+
+
+def _candidates(text: str, anchor: Anchor, found: dict[str, list[re.Match]]
+                ) -> list[TimeExpr]:
+    """The scan kinds' matches that name a time, resolved against `anchor`."""
+    pats = _patterns()
+    ctx = _context(anchor)
     candidates = []
-    for (kind, pattern), (w_start, w_end) in itertools.product(pats.scan, windows):
-        for m in pattern.finditer(low, w_start, w_end):
+    for kind, _ in pats.scan:
+        for m in found[kind]:
             words = text[m.start():m.end()]
             try:
                 span, background = _resolve(kind, m, text, ctx)
@@ -620,13 +1185,31 @@ def find_time_expressions(text: str, anchor: Anchor) -> list[TimeExpr]:
                 background = True
             candidates.append(TimeExpr(words, m.start(), m.end(), span.start, span.end,
                                        background))
-    bg_windows = _windows(low, pats.bg_trigger)
-    for pattern, (w_start, w_end) in itertools.product(rules().background_phrases, bg_windows):
-        for m in pattern.finditer(text, w_start, w_end):
-            candidates.append(TimeExpr(m.group(), m.start(), m.end(), None, None, True))
+    return candidates
+
+
+def _background(text: str, low: str, words: set[str], starts: list[int] | None = None
+                ) -> list[TimeExpr]:
+    """Background phrases ("last year") near background trigger words (which can only
+    start at `starts`, when known)."""
+    pats = _patterns()
+    if not _has(pats.bg_trigger_gate, words, low):
+        return []
+    bg_windows = _windows(low, pats.bg_trigger, starts)
+    out = []
+    for pattern, gate in zip(pats.background, pats.background_gates, strict=True):
+        if _has(gate, words, low):
+            out.extend(TimeExpr(m.group(), m.start(), m.end(), None, None, True)
+                       for w_start, w_end in bg_windows
+                       for m in pattern.finditer(text, w_start, w_end))
+    return out
+
+
+def _choose(candidates: list[TimeExpr], background: list[TimeExpr]) -> list[TimeExpr]:
+    """The longest candidates that do not overlap a longer (or earlier) one, by start."""
     chosen: list[TimeExpr] = []
     taken: list[tuple[int, int]] = []
-    for c in sorted(candidates, key=lambda c: (c.start - c.end, c.start)):
+    for c in sorted(candidates + background, key=lambda c: (c.start - c.end, c.start)):
         if all(c.end <= s or c.start >= e for s, e in taken):
             chosen.append(c)
             taken.append((c.start, c.end))
@@ -638,23 +1221,63 @@ def find_time_expressions(text: str, anchor: Anchor) -> list[TimeExpr]:
 
 def explicit_dates(text: str) -> tuple[date, ...]:
     """Days named by fully written dates in `text` (with a year, or ISO), sorted, unique."""
-    ctx = _Ctx(None, None, None, None, None, None)
-    found: set[date] = set()
     pats = _patterns()
     low = _lower(text)
-    pattern = dict(pats.scan)["day"]
-    for w_start, w_end in _windows(low, pats.trigger):
-        for m in pattern.finditer(low, w_start, w_end):
-            try:
-                span = _point(text[m.start("a"):m.end("a")], ctx)
-            except _NotADate:
-                continue
-            if span.start is not None and span.grain in ("day", "hour"):
-                d = span.start.date()
-                while _midnight(d) < span.end:
-                    found.add(d)
-                    d += _DAY
-    return tuple(sorted(found))
+    words = pats.gate_words.present(low)
+    return _explicit_dates(text, _scan(low, _windows(low, pats.trigger), words, ("day",)))
+
+
+def _explicit_dates(text: str, found: dict[str, list[re.Match]]) -> tuple[date, ...]:
+    ctx = _Ctx(None, None, None, None, None, None)
+    days: set[date] = set()
+    for m in found["day"]:
+        try:
+            span = _point(text[m.start("a"):m.end("a")], ctx)
+        except _NotADate:
+            continue
+        if span.start is not None and span.grain in ("day", "hour"):
+            d = span.start.date()
+            while _midnight(d) < span.end:
+                days.add(d)
+                d += _DAY
+    return tuple(sorted(days))
+
+
+def time_expressions_near(text: str, published_at: datetime | None, set_start: date | None,
+                          set_end: date | None, near: list[tuple[int, int]],
+                          hints: Hints | None = None) -> list[TimeExpr]:
+    """`find_time_expressions(text, article_anchor(text, published_at, set_start, set_end))`,
+    but only those within (or starting in) the stretches `near` are sure to be there.
+
+    Expressions are found in disjoint windows around trigger words, and one can only
+    displace another it overlaps; so it is enough to read the windows that touch `near`
+    or a background phrase (all of which are kept). `hints`: `scan_hints` for `text`.
+    """
+    pats = _patterns()
+    low = _lower(text)
+    words = pats.gate_words.present(low) if hints is None else hints.words
+    windows = _windows(low, pats.trigger, hints and hints.starts)
+    background = _background(text, low, words, hints and hints.background_starts)
+    spans = [*near, *((c.start, c.end) for c in background)]
+    used = [w for w in windows if any(w[0] < end and start < w[1] for start, end in spans)]
+    if published_at is None:      # the anchor day may come from any written date
+        dates = _explicit_dates(text, _scan(low, windows, words, ("day",)))
+    else:
+        dates = ()                # not read: the publication date is the anchor day
+    anchor = Anchor(published_at, dates, set_start, set_end)
+    return _choose(_candidates(text, anchor, _scan(low, used, words)), background)
+
+
+def article_time_expressions(text: str, published_at: datetime | None,
+                             set_start: date | None, set_end: date | None
+                             ) -> tuple[Anchor, list[TimeExpr]]:
+    """`article_anchor(...)` and `find_time_expressions(text, anchor)`, reading `text` once."""
+    pats = _patterns()
+    low = _lower(text)
+    words = pats.gate_words.present(low)
+    found = _scan(low, _windows(low, pats.trigger), words)
+    anchor = Anchor(published_at, _explicit_dates(text, found), set_start, set_end)
+    return anchor, _choose(_candidates(text, anchor, found), _background(text, low, words))
 
 
 def article_anchor(text: str, published_at: datetime | None, set_start: date | None,
@@ -700,6 +1323,30 @@ def infer_dates_from(published: list[date], written: Counter
 
 
 __all__: list[str] = [
-    "Anchor", "TimeExpr", "TimeRules", "anchor_day", "article_anchor", "explicit_dates",
-    "find_time_expressions", "infer_set_dates", "load_time_rules", "parse_rules", "rules",
+    "Anchor",
+    "EndSearch",
+    "Gate",
+    "Hints",
+    "Scanner",
+    "TimeExpr",
+    "TimeRules",
+    "Words",
+    "anchor_day",
+    "article_anchor",
+    "article_time_expressions",
+    "char_offsets",
+    "ending_check",
+    "explicit_dates",
+    "find_time_expressions",
+    "finder_from",
+    "folds_plainly",
+    "infer_set_dates",
+    "leading_literals",
+    "load_time_rules",
+    "parse_rules",
+    "prefix_finder",
+    "prefixes",
+    "rules",
+    "scan_hints",
+    "time_expressions_near",
 ]
