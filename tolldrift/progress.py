@@ -18,9 +18,15 @@ def say(line: str) -> None:
     """Write one progress line."""
     data = (line.rstrip("\n") + "\n").encode("utf-8", "replace")
     try:
+        # In a kernel that captures its file descriptors, this is the original one.
         os.write(sys.stderr.fileno(), data)
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        print(line, file=sys.stderr, flush=True)
+        # A kernel that does not capture them: the process's own standard error is
+        # not the notebook's.
+        stream = sys.__stderr__
+        if stream is not None:
+            stream.write(line.rstrip("\n") + "\n")
+            stream.flush()
 
 
 def _duration(seconds: float) -> str:
