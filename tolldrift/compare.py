@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from pathlib import Path
 from typing import Any
 
 import altair as alt
 import polars as pl
+
+from tolldrift.schema import Frame, as_lazy
 
 HOUR = pl.Datetime("us")
 METHODS = ("ibc_min", "ibc_max", "acled_conservative")
@@ -42,20 +43,6 @@ MAX_PAIRS = 40
 MAX_EDGES = 150
 
 _TRACE = ("outlet", "article", "sentence_id", "start", "end", "quote")
-
-# The same helper as in `describe`, kept here so the compare stage does not depend on
-# the describe module (dvc.yaml lists each stage's modules).
-Frame = pl.DataFrame | pl.LazyFrame | str | Path
-
-
-def as_lazy(frame: Frame) -> pl.LazyFrame:
-    """A lazy frame over a frame, a lazy frame or a parquet file."""
-    if isinstance(frame, pl.LazyFrame):
-        return frame
-    if isinstance(frame, pl.DataFrame):
-        return frame.lazy()
-    return pl.scan_parquet(frame)
-
 
 def _joined(claims: Frame, articles: Frame) -> pl.LazyFrame:
     """Claims with `_row` (their position in the claims table), their article's

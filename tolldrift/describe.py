@@ -29,6 +29,7 @@ import polars as pl
 
 from tolldrift import schema
 from tolldrift.lexicon import RuleError, compile_pattern, load_rules, rules_path
+from tolldrift.schema import Frame, as_lazy
 
 if TYPE_CHECKING:
     from tolldrift.logodds import TermTally
@@ -318,17 +319,7 @@ def find_descriptors(sentences: pl.DataFrame,
 
 # --------------------------------------------------------------------------- batches
 
-Frame = pl.DataFrame | pl.LazyFrame | str | Path
 _SENTENCE_COLUMNS = ("article", "sentence_id", "line", "start", "text")
-
-
-def as_lazy(frame: Frame) -> pl.LazyFrame:
-    """A lazy frame over a frame, a lazy frame or a parquet file."""
-    if isinstance(frame, pl.LazyFrame):
-        return frame
-    if isinstance(frame, pl.DataFrame):
-        return frame.lazy()
-    return pl.scan_parquet(frame)
 
 
 def sentence_batches(sentences: Frame, rows: int = SENTENCE_BATCH) -> Iterator[pl.DataFrame]:

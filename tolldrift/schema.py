@@ -363,6 +363,19 @@ def enforce(df: pl.DataFrame, table: Table | str) -> pl.DataFrame:
     return pl.DataFrame(out, schema=table.polars_schema)
 
 
+# A table given as a frame, a lazy frame or the path of a parquet file.
+Frame = pl.DataFrame | pl.LazyFrame | str | Path
+
+
+def as_lazy(frame: Frame) -> pl.LazyFrame:
+    """A lazy frame over a frame, a lazy frame or a parquet file."""
+    if isinstance(frame, pl.LazyFrame):
+        return frame
+    if isinstance(frame, pl.DataFrame):
+        return frame.lazy()
+    return pl.scan_parquet(frame)
+
+
 def empty(table: Table | str) -> pl.DataFrame:
     if isinstance(table, str):
         table = REGISTRY[table]

@@ -143,7 +143,7 @@ def article_times(articles, claims) -> pl.DataFrame:
     """article -> `reported_at`: the publication time, else the latest start of the
     article's own dated (non-fallback, non-background) claims; with `time_basis`.
     Inputs are frames or parquet files (only the columns needed are read)."""
-    from tolldrift.describe import as_lazy
+    from tolldrift.schema import as_lazy
 
     dated = (as_lazy(claims)
              .filter(~pl.col("is_as_of_fallback") & (pl.col("scope") != "background")
@@ -175,7 +175,7 @@ def run_describe(articles, sentences, claims, lexicon_in: str | Path | None,
 
     lexicon_path = Path(lexicon_in) if lexicon_in and Path(lexicon_in).is_file() else None
     lexicon = describe.load_lexicon(lexicon_path)
-    outlets = describe.as_lazy(articles).select(
+    outlets = schema.as_lazy(articles).select(
         "article", grouping=pl.lit("outlet"), group=pl.col("outlet").fill_null("unknown"))
     times = article_times(articles, claims).select(
         "article", grouping=pl.lit("time"),
